@@ -1,0 +1,63 @@
+#pragma once
+// The narrow storage interface of the core. SQLite implements it today; a
+// PostgreSQL backend can implement the same four calls later.
+
+#include <chrono>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "wind/sdk/storage.h"
+
+namespace wind::storage {
+
+using sdk::Migration;
+using sdk::QueryResult;
+using sdk::Row;
+using sdk::Statement;
+using sdk::StorageError;
+using sdk::Value;
+using sdk::WriteResult;
+
+// Opening or migrating failed; the server reports it and exits non-zero.
+class StorageFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Applies the migrations of `owner` ("core" or a plugin's name) whose
+  // version is above the recorded one, each in its own transaction, in order.
+  // Startup only. Throws StorageFailure.
+  virtual void migrate(std::string_view owner, std::span<const Migration> migrations) = 0;
+
+  // Read with a pooled connection. Any thread; blocks the caller.
+  virtual QueryResult query(std::string_view sql, std::span<const Value> params) noexcept = 0;
+
+  // One atomic unit, group-committed by the single writer thread with other
+  // callers' units (≤ 2 ms or ≤ 256 statements a batch); returns after the
+  // batch committed. A failing unit is rolled back alone (savepoint).
+  virtual WriteResult write(std::span<const Statement> statements) noexcept = 0;
+
+  // True while a trivial read succeeds (for /readyz).
+  virtual bool ping() noexcept = 0;
+};
+
+struct SqliteOptions {
+  std::string path;
+  bool synchronousFull = true;  // false: NORMAL (survives a process crash, not a power loss)
+  unsigned readers = 4;
+  std::chrono::microseconds maxBatchDelay{2000};
+  std::size_t maxBatchStatements = 256;
+};
+
+// Opens (creating if needed) the database in WAL mode. Throws StorageFailure
+// with a clear message when the file is locked, corrupt or unwritable.
+std::unique_ptr<Database> openSqlite(const SqliteOptions& options);
+
+}  // namespace wind::storage

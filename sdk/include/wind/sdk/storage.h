@@ -1,0 +1,71 @@
+#pragma once
+// The storage API a plugin uses for its own tables.
+//
+// Each plugin owns tables named `<plugin>_<table>` and never touches another's.
+// Schema changes are migrations the plugin declares in PluginInfo; the server
+// runs the pending ones in a transaction at startup, before create().
+// SQL is the portable subset of SQLite and PostgreSQL, with `?` placeholders;
+// values are always bound, never spliced into the text.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace wind::sdk {
+
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+using Row = std::vector<Value>;
+
+struct Migration {
+  int version = 0;  // 1, 2, 3, … applied in order, each once
+  std::string sql;  // one or more statements
+};
+
+struct Statement {
+  std::string sql;
+  std::vector<Value> params;
+};
+
+struct StorageError {
+  enum class Kind { none, constraint, busy, full, other };
+  Kind kind = Kind::none;
+  std::string message;
+};
+
+struct QueryResult {
+  std::vector<Row> rows;
+  StorageError error;
+  bool ok() const noexcept { return error.kind == StorageError::Kind::none; }
+};
+
+struct WriteResult {
+  std::vector<std::int64_t> changes;  // rows changed, per statement
+  StorageError error;
+  bool ok() const noexcept { return error.kind == StorageError::Kind::none; }
+};
+
+// Owned by the server; valid for the plugin's whole life. Both methods may be
+// called from any worker thread concurrently and block that thread.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // Reads with a pooled read connection; sees every committed write.
+  virtual QueryResult query(std::string_view sql, std::span<const Value> params) noexcept = 0;
+
+  // Runs `statements` as one atomic unit (all or none) and returns only once
+  // it is committed durably (group commit with other writers). A constraint
+  // violation rolls back this unit only and reports Kind::constraint.
+  virtual WriteResult write(std::span<const Statement> statements) noexcept = 0;
+};
+
+// Reads column `i` of `row` as an integer / string; throws std::bad_variant_access on type mismatch.
+inline std::int64_t integerAt(const Row& row, std::size_t i) { return std::get<std::int64_t>(row.at(i)); }
+inline const std::string& textAt(const Row& row, std::size_t i) { return std::get<std::string>(row.at(i)); }
+inline bool isNullAt(const Row& row, std::size_t i) { return std::holds_alternative<std::monostate>(row.at(i)); }
+
+}  // namespace wind::sdk
