@@ -3,6 +3,7 @@
 // conf.d/*.yaml merged in name order, then WIND_<SECTION>__<KEY> overrides.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -14,12 +15,15 @@ namespace wind::config {
 // Where a value came from, for error messages: "file:line:col".
 struct SourceMark {
   std::string file;
-  int line = 0;    // 1-based; 0 when unknown (defaults, environment)
-  int column = 0;  // 1-based
-  std::string toString() const;
+  int line = 0;                  // 1-based; 0 when unknown (defaults, environment)
+  int column = 0;                // 1-based
+  std::string toString() const;  // always "file:line:col"
+  friend bool operator==(const SourceMark&, const SourceMark&) = default;
 };
 
-// A configuration error: "<file>:<line>:<col>: <keyPath>: <message>".
+// A configuration error: "<file>:<line>:<col>: <keyPath>: <message>", or
+// "<file>:<line>:<col>: <message>" when no key is involved (YAML syntax, an
+// unreadable file). Environment overrides use the file "env:WIND_..." and 0:0.
 class ConfigError : public std::runtime_error {
  public:
   ConfigError(SourceMark mark, std::string keyPath, const std::string& message);
@@ -42,12 +46,14 @@ struct PluginSetting {
   std::string key;
   std::string value;
   SourceMark mark;
+  friend bool operator==(const PluginSetting&, const PluginSetting&) = default;
 };
 
 struct PluginConfig {
   std::string name;
-  std::vector<PluginSetting> settings;
-  SourceMark mark;
+  std::vector<PluginSetting> settings;  // in the order first listed
+  SourceMark mark;                      // where the plugin was first listed
+  friend bool operator==(const PluginConfig&, const PluginConfig&) = default;
 };
 
 struct Config {
@@ -55,13 +61,18 @@ struct Config {
     std::string listenHost = "0.0.0.0";
     std::uint16_t listenPort = 8080;
     std::string publicUrl = "http://localhost:8080";
-    unsigned nodeId = 0;      // 0..1023
-    unsigned eventLoops = 0;  // 0 = one per core
-    unsigned workers = 0;     // 0 = automatic
+    unsigned nodeId = 0;                 // 0..1023
+    unsigned eventLoops = 0;             // 0 = one per core
+    unsigned workers = 0;                // 0 = automatic
+    std::size_t maxConnections = 10000;  // server.max_connections: open WebSockets, 1..
+    std::size_t httpThreads = 16;        // server.http_threads: HTTP handler pool, 1..1024
+    std::size_t maxBodyBytes = 65536;    // server.max_body_bytes: HTTP request body limit
+    friend bool operator==(const Server&, const Server&) = default;
   } server;
   struct Storage {
     std::string path = "/var/lib/wind/wind.db";
     Synchronous synchronous = Synchronous::full;
+    friend bool operator==(const Storage&, const Storage&) = default;
   } storage;
   struct Auth {
     bool emailVerification = true;
@@ -69,6 +80,7 @@ struct Config {
     std::chrono::seconds verifyTtl{24 * 3600};
     unsigned passwordMinLength = 8;
     unsigned loginAttemptsPerMinute = 10;
+    friend bool operator==(const Auth&, const Auth&) = default;
   } auth;
   struct Email {
     MailTransport transport = MailTransport::file;
@@ -80,7 +92,9 @@ struct Config {
       bool starttls = true;
       std::string username;
       std::string password;
+      friend bool operator==(const Smtp&, const Smtp&) = default;
     } smtp;
+    friend bool operator==(const Email&, const Email&) = default;
   } email;
   struct WebSocket {
     std::chrono::milliseconds heartbeatInterval{40000};
@@ -89,14 +103,22 @@ struct Config {
     std::size_t outboundQueueBytes = 1048576;
     unsigned framesPerSecond = 50;
     unsigned framesBurst = 200;
+    friend bool operator==(const WebSocket&, const WebSocket&) = default;
   } websocket;
   struct Log {
     LogLevel level = LogLevel::info;
     LogFormat format = LogFormat::text;
+    friend bool operator==(const Log&, const Log&) = default;
   } log;
-  std::vector<std::string> pluginDirs;  // default: the build's WIND_PLUGIN_DIR
-  std::vector<PluginConfig> plugins;    // in the order first listed
+  // Default (set by defaults() and load(), not by Config{}): a single entry,
+  // the build's WIND_DEFAULT_PLUGIN_DIR. A later file's list replaces it.
+  std::vector<std::string> pluginDirs;
+  std::vector<PluginConfig> plugins;  // in the order first listed
+  friend bool operator==(const Config&, const Config&) = default;
 };
+
+// The built-in defaults: Config{} plus pluginDirs = {WIND_DEFAULT_PLUGIN_DIR}.
+Config defaults();
 
 // Environment lookup, injectable for tests.
 using Environment = std::map<std::string, std::string>;
@@ -105,12 +127,22 @@ Environment processEnvironment();
 // Loads `path`, then `<dir of path>/conf.d/*.yaml` in name order (later files
 // override scalars and add plugins), then environment overrides. Throws
 // ConfigError on unknown keys, wrong types, out-of-range values, bad YAML.
+//
+// Merging: scalars override; plugins merge by plugin name (a later file's
+// settings override same-named ones and add new ones; a plugin keeps the
+// position where it was first listed); plugin_dirs is replaced as a whole.
+// Environment: every variable named WIND_<SECTION>__<KEY> (segments joined by
+// "__", e.g. WIND_EMAIL__SMTP__HOST, WIND_PLUGINS__CHAT__MAX_LENGTH) sets that
+// scalar; an unknown one is an error. Names without "__" are ignored.
+// Relative paths in the configuration stay relative (to the working directory).
+// Pure function of its inputs and the files; callable from any thread.
 Config load(const std::string& path, const Environment& env);
 
 // The built-in defaults as commented YAML (what --print-default-config prints).
 std::string defaultYaml();
 
-// Parses "40s", "2ms", "30d", "24h", "15m", "500us"; throws std::invalid_argument.
+// Parses "40s", "2ms", "30d", "24h", "15m", "500us" (a non-negative integer and
+// one unit: us ms s m h d); throws std::invalid_argument.
 std::chrono::microseconds parseDuration(const std::string& text);
 
 }  // namespace wind::config

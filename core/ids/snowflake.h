@@ -21,7 +21,9 @@ class SnowflakeGenerator {
   // borrowing the next millisecond when the sequence is exhausted). Thread-safe.
   std::uint64_t next();
 
+  // Unix-epoch milliseconds encoded in `id` (its 41-bit field plus kEpochMillis).
   static std::int64_t millisOf(std::uint64_t id) noexcept;
+  // The 10-bit node id encoded in `id`.
   static unsigned nodeOf(std::uint64_t id) noexcept;
 
  private:

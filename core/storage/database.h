@@ -54,6 +54,9 @@ struct SqliteOptions {
   unsigned readers = 4;
   std::chrono::microseconds maxBatchDelay{2000};
   std::size_t maxBatchStatements = 256;
+  // How long a connection waits for a lock held by another one (per
+  // connection PRAGMA busy_timeout; Poco's default would be 60 s).
+  std::chrono::milliseconds busyTimeout{5000};
 };
 
 // Opens (creating if needed) the database in WAL mode. Throws StorageFailure

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "wind/sdk/friends.h"
+#include "wind/sdk/history.h"
 #include "wind/sdk/ids.h"
 #include "wind/sdk/storage.h"
 #include "wind/sdk/user.h"
@@ -64,6 +65,12 @@ class WIND_SDK_VISIBLE Host {
   // and may be called once every plugin is created, i.e. from handlers.
   virtual void provideFriends(const Friends& friends) noexcept = 0;
   virtual const Friends* friends() noexcept = 0;
+
+  // The chat history service (read by `load`), with the same rules as
+  // provideFriends/friends: provided at most once during create(), read
+  // from handlers; nullptr when no plugin provides one.
+  virtual void provideHistory(const History& history) noexcept = 0;
+  virtual const History* history() noexcept = 0;
 };
 
 }  // namespace wind::sdk

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wind/sdk/abi.h"
@@ -99,7 +100,9 @@ class PluginBase : public Plugin {
       fn();
       return Status::success();
     } catch (const RequestError& e) {
-      if (reply) reply->error(e.code(), e.what());
+      // Outside a frame (onAuth) there is nobody to answer: that is a failure.
+      if (!reply) return Status::failure(e.what());
+      reply->error(e.code(), e.what());
       return Status::success();
     } catch (const std::exception& e) {
       return Status::failure(e.what());

@@ -15,6 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include "wind/sdk/visibility.h"
+
 namespace wind::sdk {
 
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
@@ -50,7 +52,7 @@ struct WriteResult {
 
 // Owned by the server; valid for the plugin's whole life. Both methods may be
 // called from any worker thread concurrently and block that thread.
-class Storage {
+class WIND_SDK_VISIBLE Storage {
  public:
   virtual ~Storage() = default;
 

@@ -1,0 +1,70 @@
+#pragma once
+// argon2id password hashing (libsodium crypto_pwhash_str) on a small bounded
+// worker pool: at most `threads` hashes run at once and at most `maxQueued`
+// wait, so a login storm costs bounded CPU and memory and callers beyond the
+// bound are refused at once (the HTTP layer answers 503) instead of piling up.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace wind::auth {
+
+struct PasswordCost {
+  unsigned long long opsLimit;
+  std::size_t memLimit;
+  // OPSLIMIT/MEMLIMIT_INTERACTIVE: ~64 ms and 64 MiB per hash.
+  static PasswordCost interactive() noexcept;
+  // The smallest argon2id allows: for tests only.
+  static PasswordCost minimum() noexcept;
+};
+
+struct HasherLimits {
+  unsigned threads = 2;
+  std::size_t maxQueued = 64;
+};
+
+class PasswordHasher {
+ public:
+  enum class Verdict { match, mismatch, busy };
+  struct Check {
+    Verdict verdict = Verdict::mismatch;
+    bool needsRehash = false;  // a match whose hash used other parameters
+  };
+
+  // Starts the workers. Throws std::runtime_error when libsodium cannot start.
+  PasswordHasher(PasswordCost cost, HasherLimits limits);
+  // Finishes the queued jobs, then joins the workers.
+  ~PasswordHasher();
+  PasswordHasher(const PasswordHasher&) = delete;
+  PasswordHasher& operator=(const PasswordHasher&) = delete;
+
+  // Any thread; blocks the caller until a worker is done. nullopt when the
+  // queue is full; throws std::runtime_error when libsodium fails (out of memory).
+  std::optional<std::string> hash(std::string_view password);
+  Check verify(const std::string& storedHash, std::string_view password);
+
+  // Hashes on the calling thread (startup: the dummy hash for unknown emails).
+  std::string hashNow(std::string_view password) const;
+
+ private:
+  bool tryPost(std::function<void()> job);
+  void work();
+
+  const PasswordCost cost_;
+  const std::size_t maxQueued_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace wind::auth

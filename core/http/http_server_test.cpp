@@ -1,0 +1,267 @@
+// The routes over real sockets, against Accounts on a real SQLite file.
+#include "http/http_server.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <sstream>
+
+#include "auth/test_database.h"
+
+namespace wind::http {
+namespace {
+
+using Poco::Net::HTTPRequest;
+
+class FakeMailer final : public mail::Mailer {
+ public:
+  void send(const mail::Mail& mail) override {
+    std::lock_guard lock(mutex_);
+    last = mail;
+  }
+  std::string lastKey() {
+    std::lock_guard lock(mutex_);
+    const auto at = last.body.find("/email_verify/");
+    if (at == std::string::npos) return {};
+    const auto start = at + 14;
+    return last.body.substr(start, last.body.find('\n', start) - start);
+  }
+  mail::Mail last;
+
+ private:
+  std::mutex mutex_;
+};
+
+class FakeUpgrade final : public UpgradeHandler {
+ public:
+  void upgrade(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override {
+    ++calls;
+    response.setStatus(Poco::Net::HTTPResponse::HTTP_UPGRADE_REQUIRED);
+    response.setContentLength(0);
+    response.send();
+  }
+  std::atomic<int> calls{0};
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::string contentType;
+  std::string retryAfter;
+  std::string allow;
+
+  Poco::JSON::Object::Ptr json() const {
+    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+  }
+  int code() const { return json()->getObject("payload")->getValue<int>("code"); }
+  std::string payload(const std::string& key) const {
+    return json()->getObject("payload")->getValue<std::string>(key);
+  }
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  HttpServerTest() : ids_(0, clock_) {
+    config_.server.listenHost = "127.0.0.1";
+    config_.server.listenPort = 0;
+    config_.server.httpThreads = 4;
+    config_.server.maxBodyBytes = 1024;
+    config_.server.publicUrl = "http://localhost";
+    database_.migrate("core", auth::Accounts::migrations());
+    auth::AccountsOptions options;
+    options.passwordCost = auth::PasswordCost::minimum();
+    accounts_ = std::make_unique<auth::Accounts>(database_, mailer_, ids_, clock_, config_,
+                                                 Poco::Logger::get("http_test"), options);
+    server_ = std::make_unique<HttpServer>(
+        config_, *accounts_, upgrade_, [this] { return ready_.load(); }, [] { return std::string("wind_up 1\n"); },
+        Poco::Logger::get("http_test"));
+    server_->start();
+  }
+
+  Reply call(const std::string& method, const std::string& path, const std::string& body = "",
+             const std::string& contentType = "", const std::map<std::string, std::string>& headers = {}) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
+    HTTPRequest request(method, path, HTTPRequest::HTTP_1_1);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    if (!contentType.empty()) request.setContentType(contentType);
+    if (!body.empty() || method == HTTPRequest::HTTP_POST) {
+      request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    auto& in = session.receiveResponse(response);
+    Reply reply;
+    reply.status = response.getStatus();
+    reply.contentType = response.getContentType();
+    reply.retryAfter = response.get("Retry-After", "");
+    reply.allow = response.get("Allow", "");
+    Poco::StreamCopier::copyToString(in, reply.body);
+    return reply;
+  }
+
+  Reply postJson(const std::string& path, const std::string& body) {
+    return call(HTTPRequest::HTTP_POST, path, body, "application/json");
+  }
+
+  std::string activeToken() {
+    EXPECT_EQ(postJson("/api/v1/auth/register", R"({"name":"ann","email":"ann@x.org","password":"password1"})").status,
+              201);
+    EXPECT_EQ(call("GET", "/api/v1/auth/email_verify/" + mailer_.lastKey()).status, 201);
+    const auto login = postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})");
+    EXPECT_EQ(login.status, 201);
+    return login.payload("token");
+  }
+
+  ids::SystemClock clock_;
+  ids::SnowflakeGenerator ids_;
+  config::Config config_;
+  auth::testing::TestDatabase database_;
+  FakeMailer mailer_;
+  FakeUpgrade upgrade_;
+  std::atomic<bool> ready_{true};
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, BindsAnEphemeralPort) { EXPECT_NE(server_->port(), 0); }
+
+TEST_F(HttpServerTest, HealthReadinessMetrics) {
+  const auto health = call("GET", "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.contentType, "application/json");
+  EXPECT_EQ(health.json()->getValue<std::string>("type"), "health");
+  EXPECT_EQ(health.payload("status"), "ok");
+  EXPECT_EQ(call("GET", "/readyz").status, 200);
+  ready_ = false;
+  const auto unready = call("GET", "/readyz");
+  EXPECT_EQ(unready.status, 503);
+  EXPECT_EQ(unready.payload("status"), "unavailable");
+  const auto metrics = call("GET", "/metrics");
+  EXPECT_EQ(metrics.body, "wind_up 1\n");
+  EXPECT_EQ(metrics.contentType.rfind("text/plain", 0), 0u);
+}
+
+TEST_F(HttpServerTest, PagesAndUnknownPaths) {
+  for (const char* path : {"/", "/register", "/login"}) {
+    const auto page = call("GET", path);
+    EXPECT_EQ(page.status, 200) << path;
+    EXPECT_EQ(page.contentType, "text/html; charset=utf-8");
+  }
+  EXPECT_NE(call("GET", "/register").body.find("action=\"/api/v1/auth/register\""), std::string::npos);
+  const auto missing = call("GET", "/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.code(), 4004);
+  EXPECT_EQ(call("GET", "/api/v1/auth/nope").status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/auth/email_verify/a/b").status, 404);
+}
+
+TEST_F(HttpServerTest, WrongMethodIs405WithAllow) {
+  const auto get = call("GET", "/api/v1/auth/login");
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.code(), 4000);
+  EXPECT_EQ(get.allow, "POST");
+  const auto post = call("POST", "/healthz");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.allow, "GET");
+  EXPECT_EQ(call("POST", "/api/v1/auth/email_verify/k").allow, "GET");
+}
+
+TEST_F(HttpServerTest, WebSocketPathGoesToTheUpgradeHandler) {
+  EXPECT_EQ(call("GET", "/ws").status, 426);
+  EXPECT_EQ(upgrade_.calls.load(), 1);
+  EXPECT_EQ(call("POST", "/ws").status, 405);
+  EXPECT_EQ(upgrade_.calls.load(), 1);
+}
+
+TEST_F(HttpServerTest, RegisterVerifyLoginLogout) {
+  const auto registered = call("POST", "/api/v1/auth/register", "name=ann&email=ann%40x.org&password=password1",
+                               "application/x-www-form-urlencoded");
+  EXPECT_EQ(registered.status, 201);
+  EXPECT_EQ(registered.json()->getValue<std::string>("type"), "info");
+  EXPECT_EQ(registered.payload("message"), "verification email sent.");
+  EXPECT_EQ(postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})").code(), 4005);
+
+  const auto key = mailer_.lastKey();
+  const auto verified = call("GET", "/api/v1/auth/email_verify/" + key);
+  EXPECT_EQ(verified.status, 201);
+  EXPECT_EQ(verified.payload("message"), "account successfully created.");
+  const auto again = call("GET", "/api/v1/auth/email_verify/" + key, "", "", {{"Accept", "text/html"}});
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(again.contentType, "text/html; charset=utf-8");
+  EXPECT_NE(again.body.find("/login"), std::string::npos);
+  const auto againJson = call("GET", "/api/v1/auth/email_verify/" + key);
+  EXPECT_EQ(againJson.code(), 4004);
+  EXPECT_EQ(againJson.payload("message"), "The session has expired or does not exist.");
+
+  const auto login = postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})");
+  EXPECT_EQ(login.status, 201);
+  EXPECT_EQ(login.json()->getValue<std::string>("type"), "auth");
+  const auto token = login.payload("token");
+  EXPECT_TRUE(accounts_->authenticate(token));
+
+  EXPECT_EQ(call("POST", "/api/v1/auth/logout").code(), 4002);
+  EXPECT_EQ(call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Basic eDp5"}}).status, 401);
+  const auto out = call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(out.status, 200);
+  EXPECT_EQ(out.payload("message"), "logged out.");
+  EXPECT_EQ(call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + token}}).status, 401);
+}
+
+TEST_F(HttpServerTest, BadBodies) {
+  const auto missing = postJson("/api/v1/auth/register", R"({"name":"ann"})");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.code(), 4000);
+  EXPECT_EQ(postJson("/api/v1/auth/register", "{").status, 400);
+  EXPECT_EQ(postJson("/api/v1/auth/login", R"({"email":1,"password":"x"})").status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/auth/login", "email=a", "text/plain").status, 400);
+  const auto large = postJson("/api/v1/auth/register", std::string(2000, ' '));
+  EXPECT_EQ(large.status, 413);
+  EXPECT_EQ(large.code(), 4013);
+}
+
+TEST_F(HttpServerTest, NameTakenIs409) {
+  activeToken();
+  const auto taken = postJson("/api/v1/auth/register", R"({"name":"ANN","email":"b@x.org","password":"password1"})");
+  EXPECT_EQ(taken.status, 409);
+  EXPECT_EQ(taken.code(), 4009);
+}
+
+TEST_F(HttpServerTest, FailedLoginsGet429WithRetryAfter) {
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(postJson("/api/v1/auth/login", R"({"email":"z@x.org","password":"wrongpass"})").status, 401);
+  }
+  const auto limited = postJson("/api/v1/auth/login", R"({"email":"z@x.org","password":"wrongpass"})");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.code(), 4029);
+  EXPECT_FALSE(limited.retryAfter.empty());
+  EXPECT_GE(std::stoi(limited.retryAfter), 1);
+}
+
+TEST_F(HttpServerTest, ResendAlwaysAnswers201) {
+  const auto resend = postJson("/api/v1/auth/resend_verification", R"({"email":"nobody@x.org"})");
+  EXPECT_EQ(resend.status, 201);
+  EXPECT_EQ(resend.payload("message"), "verification email sent.");
+}
+
+TEST_F(HttpServerTest, KeepAliveSurvivesAnUnreadBody) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
+  for (int i = 0; i < 2; ++i) {
+    HTTPRequest request(HTTPRequest::HTTP_GET, "/healthz", HTTPRequest::HTTP_1_1);
+    request.setContentLength(5);
+    session.sendRequest(request) << "hello";
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    EXPECT_EQ(response.getStatus(), 200);
+  }
+}
+
+}  // namespace
+}  // namespace wind::http

@@ -1,0 +1,19 @@
+#pragma once
+// Logging setup: Poco loggers writing text or JSON lines to stderr (the
+// journal, under systemd), at the configured level.
+
+#include <Poco/Logger.h>
+
+#include "config/config.h"
+
+namespace wind::log {
+
+// Points the root logger (and so every logger made afterwards) at stderr
+// with the configured format and level. Call once, on the main thread,
+// before any other thread starts.
+void configure(const config::Config::Log& settings);
+
+// The logger named `name` ("wind.http", "wind.gateway", …).
+Poco::Logger& get(const std::string& name);
+
+}  // namespace wind::log

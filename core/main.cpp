@@ -1,0 +1,204 @@
+// wind-server: wiring only. Every behaviour lives in the folders beside this file.
+#include <Poco/Logger.h>
+#include <signal.h>
+
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "auth/accounts.h"
+#include "config/config.h"
+#include "dispatch/worker_pool.h"
+#include "gateway/gateway.h"
+#include "http/http_server.h"
+#include "ids/clock.h"
+#include "ids/snowflake.h"
+#include "log/logging.h"
+#include "mail/mailer.h"
+#include "metrics/registry.h"
+#include "plugin_host/plugin_host.h"
+#include "session/session_factory.h"
+#include "session/session_registry.h"
+#include "storage/database.h"
+#include "wind/sdk/abi.h"
+
+namespace {
+
+using namespace wind;
+
+constexpr const char* kDefaultConfigPath = "/etc/wind/wind.yaml";
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 64;   // EX_USAGE
+constexpr int kExitConfig = 78;  // EX_CONFIG
+constexpr int kExitFailure = 1;
+
+struct Options {
+  std::string configPath = kDefaultConfigPath;
+  bool checkConfig = false;
+  bool printDefaults = false;
+  bool version = false;
+  bool help = false;
+};
+
+std::optional<Options> parseArguments(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if ((arg == "-c" || arg == "--config") && i + 1 < argc) {
+      options.configPath = argv[++i];
+    } else if (arg == "--check-config") {
+      options.checkConfig = true;
+    } else if (arg == "--print-default-config") {
+      options.printDefaults = true;
+    } else if (arg == "--version") {
+      options.version = true;
+    } else if (arg == "-h" || arg == "--help") {
+      options.help = true;
+    } else {
+      std::cerr << "wind-server: unknown argument \"" << arg << "\" (try --help)\n";
+      return std::nullopt;
+    }
+  }
+  return options;
+}
+
+void printUsage() {
+  std::cout << "usage: wind-server [-c FILE] [--check-config] [--print-default-config] [--version]\n"
+               "  -c, --config FILE        configuration file (default " << kDefaultConfigPath << ")\n"
+               "  --check-config           validate the configuration and exit\n"
+               "  --print-default-config   print every key with its default and exit\n"
+               "  --version                print version, SDK ABI and build fingerprint\n";
+}
+
+// Blocks the signals the main thread waits for, before any thread starts,
+// so that every thread inherits the mask and only sigwait() sees them.
+sigset_t blockControlSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+void waitForTermination(const sigset_t& set, Poco::Logger& logger) {
+  for (;;) {
+    int received = 0;
+    if (sigwait(&set, &received) != 0) continue;
+    if (received == SIGHUP) {
+      logger.warning("SIGHUP: live reload is not supported yet; restart to apply a new configuration");
+      continue;
+    }
+    logger.information(std::string("received ") + strsignal(received) + ", shutting down");
+    return;
+  }
+}
+
+storage::SqliteOptions storageOptions(const config::Config& config) {
+  storage::SqliteOptions options;
+  options.path = config.storage.path;
+  options.synchronousFull = config.storage.synchronous == config::Synchronous::full;
+  return options;
+}
+
+// The gateway creates sessions and sessions send through the gateway: this
+// relay lets the gateway be built first and learn its factory afterwards.
+class SessionFactoryRelay final : public gateway::SessionFactory {
+ public:
+  void bind(gateway::SessionFactory& factory) { factory_ = &factory; }
+  std::unique_ptr<gateway::ConnectionHandler> open(gateway::Link& link) override { return factory_->open(link); }
+
+ private:
+  gateway::SessionFactory* factory_ = nullptr;
+};
+
+int serve(const config::Config& config, const sigset_t& signals) {
+  Poco::Logger& logger = log::get("wind");
+  ids::SystemClock clock;
+  ids::SnowflakeGenerator ids(config.server.nodeId, clock);
+
+  auto database = storage::openSqlite(storageOptions(config));
+  database->migrate("core", auth::Accounts::migrations());
+  auto mailer = mail::makeMailer(config);
+  auth::Accounts accounts(*database, *mailer, ids, clock, config, log::get("wind.auth"));
+  metrics::Registry metrics;
+  dispatch::WorkerPool workers(dispatch::WorkerPool::threadsFor(config.server.workers));
+
+  SessionFactoryRelay relay;
+  gateway::Gateway gateway(config, relay, log::get("wind.gateway"));
+  session::SessionRegistry registry(gateway);
+  accounts.addRevocationListener(registry);
+
+  plugin_host::PluginHost plugins(config, *database, accounts, registry, ids, clock, metrics,
+                                  log::get("wind.plugins"));
+  plugins.loadAll();
+  session::SessionFactoryImpl sessions(config, plugins.routes(), accounts, accounts, gateway, registry, workers,
+                                       log::get("wind.session"));
+  relay.bind(sessions);
+
+  auto ready = [&] { return plugins.allLoaded() && database->ping(); };
+  auto metricsText = [&] { return metrics.renderPrometheus(); };
+  http::HttpServer http(config, accounts, gateway, ready, metricsText, log::get("wind.http"));
+  gateway.start();
+  http.start();
+  logger.information("listening on http://" + config.server.listenHost + ":" + std::to_string(http.port()));
+
+  waitForTermination(signals, logger);
+
+  // Stop taking work, close sockets with 1001, finish every handler (and so
+  // every commit it waits for), then let the plugins and storage go.
+  http.stop();
+  gateway.shutdown();
+  workers.shutdown();
+  logger.information("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto options = parseArguments(argc, argv);
+  if (!options) return kExitUsage;
+  if (options->help) {
+    printUsage();
+    return kExitOk;
+  }
+  if (options->version) {
+    std::cout << "wind-server " << WIND_VERSION << "\nSDK ABI " << sdk::kAbiVersion << " (SDK " << sdk::kSdkVersion
+              << ")\nbuild fingerprint " << sdk::kBuildFingerprint << "\n";
+    return kExitOk;
+  }
+  if (options->printDefaults) {
+    std::cout << config::defaultYaml();
+    return kExitOk;
+  }
+
+  sigset_t signals = blockControlSignals();
+  config::Config config;
+  try {
+    config = config::load(options->configPath, config::processEnvironment());
+  } catch (const config::ConfigError& e) {
+    std::cerr << "wind-server: configuration error: " << e.what() << "\n";
+    return kExitConfig;
+  }
+  if (options->checkConfig) {
+    std::cout << options->configPath << ": configuration OK\n";
+    return kExitOk;
+  }
+
+  log::configure(config.log);
+  try {
+    return serve(config, signals);
+  } catch (const storage::StorageFailure& e) {
+    log::get("wind").fatal(std::string("storage: ") + e.what());
+  } catch (const plugin_host::PluginLoadError& e) {
+    log::get("wind").fatal(std::string("plugins: ") + e.what());
+  } catch (const std::exception& e) {
+    log::get("wind").fatal(std::string("cannot start: ") + e.what());
+  }
+  return kExitFailure;
+}

@@ -1,0 +1,194 @@
+#include "storage/group_writer.h"
+
+#include <cctype>
+#include <exception>
+#include <string>
+
+namespace wind::storage {
+namespace {
+
+bool failed(const StorageError& error) noexcept { return error.kind != StorageError::Kind::none; }
+
+// A unit's own BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE would end or tangle
+// the batch transaction that other callers' units share.
+bool equalsIgnoringCase(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(b[i]))
+      return false;
+  }
+  return true;
+}
+
+bool controlsTransaction(std::string_view sql) noexcept {
+  const auto start = sql.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return false;
+  const std::string_view rest = sql.substr(start);
+  const std::string_view word = rest.substr(0, rest.find_first_of(" \t\r\n;"));
+  for (std::string_view keyword : {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"}) {
+    if (equalsIgnoringCase(word, keyword)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+GroupWriter::GroupWriter(std::unique_ptr<SqliteConnection> connection, BatchLimits limits)
+    : limits_(limits), connection_(std::move(connection)), thread_([this] { loop(); }) {}
+
+GroupWriter::~GroupWriter() {
+  {
+    const std::lock_guard lock(queueMutex_);
+    stopping_ = true;
+  }
+  queueReady_.notify_one();
+  thread_.join();
+}
+
+WriteResult GroupWriter::write(std::span<const Statement> statements) noexcept {
+  if (statements.empty()) return {};
+  try {
+    Unit unit{statements, {}, {}};
+    auto done = unit.done.get_future();
+    {
+      const std::lock_guard lock(queueMutex_);
+      if (stopping_) return {{}, {StorageError::Kind::other, "storage is shutting down"}};
+      queue_.push_back(&unit);
+      // Notified under the lock: once the unit is queued the writer may
+      // commit it and the destructor may run; this call must not touch
+      // members after unlocking.
+      queueReady_.notify_one();
+    }
+    done.wait();
+    return std::move(unit.result);
+  } catch (const std::exception& e) {
+    return {{}, {StorageError::Kind::other, e.what()}};
+  }
+}
+
+std::size_t GroupWriter::queuedUnits() {
+  const std::lock_guard lock(queueMutex_);
+  return queue_.size();
+}
+
+void GroupWriter::loop() {
+  std::unique_lock lock(queueMutex_);
+  for (;;) {
+    queueReady_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    // Stopping only once the queue is drained: an enqueued unit always commits.
+    if (queue_.empty()) return;
+    lock.unlock();
+    runBatch();
+    lock.lock();
+  }
+}
+
+std::size_t GroupWriter::take(std::vector<Unit*>& batch, std::size_t& statements) {
+  const std::lock_guard lock(queueMutex_);
+  std::size_t taken = 0;
+  while (!queue_.empty()) {
+    Unit* unit = queue_.front();
+    if (statements > 0 && statements + unit->statements.size() > limits_.maxBatchStatements) break;
+    batch.push_back(unit);
+    queue_.pop_front();
+    statements += unit->statements.size();
+    ++taken;
+  }
+  return taken;
+}
+
+void GroupWriter::requeueFront(std::span<Unit* const> units) {
+  const std::lock_guard lock(queueMutex_);
+  queue_.insert(queue_.begin(), units.begin(), units.end());
+}
+
+void GroupWriter::failUnits(std::span<Unit* const> units, const StorageError& error) {
+  for (Unit* unit : units) {
+    if (failed(unit->result.error)) continue;
+    unit->result.changes.clear();
+    unit->result.error = error;
+  }
+}
+
+void GroupWriter::complete(std::span<Unit* const> units) noexcept {
+  for (Unit* unit : units) {
+    // The caller destroys its unit as soon as it wakes, possibly while
+    // set_value is still returning: a local promise keeps the shared state
+    // alive until then.
+    std::promise<void> done = std::move(unit->done);
+    done.set_value();
+  }
+}
+
+void GroupWriter::runBatch() {
+  std::vector<Unit*> batch;
+  const std::lock_guard connectionLock(connectionMutex_);
+  try {
+    std::size_t statements = 0;
+    if (take(batch, statements) == 0) return;
+    const auto deadline = std::chrono::steady_clock::now() + limits_.maxBatchDelay;
+
+    if (auto error = connection_->run("BEGIN IMMEDIATE", {}, nullptr); failed(error)) {
+      failUnits(batch, error);
+      complete(batch);
+      return;
+    }
+    std::size_t executed = 0;
+    for (;;) {
+      for (; executed < batch.size(); ++executed) {
+        if (runUnit(*batch[executed])) continue;
+        // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): the
+        // units before lost their work too; the ones not yet run go again.
+        const std::span<Unit* const> ran(batch.data(), executed + 1);
+        failUnits(ran, batch[executed]->result.error);
+        requeueFront(std::span<Unit* const>(batch).subspan(executed + 1));
+        complete(ran);
+        return;
+      }
+      if (statements >= limits_.maxBatchStatements) break;
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      if (take(batch, statements) == 0) break;
+    }
+
+    if (auto error = connection_->run("COMMIT", {}, nullptr); failed(error)) {
+      if (!connection_->autocommit()) connection_->run("ROLLBACK", {}, nullptr);
+      failUnits(batch, error);
+    }
+    complete(batch);
+  } catch (const std::exception& e) {
+    // Only allocation can throw here; answer every taken caller rather than
+    // leaving it blocked.
+    if (!connection_->autocommit()) connection_->run("ROLLBACK", {}, nullptr);
+    failUnits(batch, {StorageError::Kind::other, e.what()});
+    complete(batch);
+  }
+}
+
+bool GroupWriter::runUnit(Unit& unit) {
+  if (auto error = connection_->run("SAVEPOINT unit", {}, nullptr); failed(error)) {
+    unit.result.error = error;
+    return !connection_->autocommit();
+  }
+  unit.result.changes.reserve(unit.statements.size());
+  for (const Statement& statement : unit.statements) {
+    std::int64_t changes = 0;
+    auto error = controlsTransaction(statement.sql)
+                     ? StorageError{StorageError::Kind::other,
+                                    "transaction control is not allowed in a write unit"}
+                     : connection_->run(statement.sql, statement.params, nullptr, &changes);
+    if (!failed(error)) {
+      unit.result.changes.push_back(changes);
+      continue;
+    }
+    unit.result.changes.clear();
+    unit.result.error = std::move(error);
+    if (connection_->autocommit()) return false;
+    connection_->run("ROLLBACK TO unit", {}, nullptr);
+    connection_->run("RELEASE unit", {}, nullptr);
+    return true;
+  }
+  connection_->run("RELEASE unit", {}, nullptr);
+  return true;
+}
+
+}  // namespace wind::storage

@@ -1,0 +1,82 @@
+#pragma once
+// The single writer thread with group commit. Callers on any thread hand
+// over one unit (a span of statements) and block until the transaction that
+// contains it committed; the writer runs every queued unit inside one
+// BEGIN IMMEDIATE … COMMIT, each unit under its own savepoint.
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "storage/database.h"
+#include "storage/sqlite_connection.h"
+
+namespace wind::storage {
+
+struct BatchLimits {
+  // How long a batch may keep taking newly queued units once it started; a
+  // batch commits as soon as the queue is empty, so a lone caller waits for
+  // its own commit only.
+  std::chrono::microseconds maxBatchDelay{2000};
+  std::size_t maxBatchStatements = 256;  // a larger unit runs alone
+};
+
+class GroupWriter {
+ public:
+  // Owns `connection` and starts the writer thread.
+  GroupWriter(std::unique_ptr<SqliteConnection> connection, BatchLimits limits);
+  // Commits and answers every queued unit, then stops the thread. Callers
+  // already blocked in write() get their results; no write() may start once
+  // destruction began.
+  ~GroupWriter();
+  GroupWriter(const GroupWriter&) = delete;
+  GroupWriter& operator=(const GroupWriter&) = delete;
+
+  // Any thread; blocks until the unit's batch committed (or failed).
+  WriteResult write(std::span<const Statement> statements) noexcept;
+
+  // Units waiting for the writer thread to pick them up (for tests and gauges).
+  std::size_t queuedUnits();
+
+  // Runs `fn(SqliteConnection&)` with exclusive use of the writer connection,
+  // between batches, on the calling thread. For migrations at startup.
+  template <typename Fn>
+  decltype(auto) withConnection(Fn&& fn) {
+    const std::lock_guard lock(connectionMutex_);
+    return std::forward<Fn>(fn)(*connection_);
+  }
+
+ private:
+  struct Unit {
+    std::span<const Statement> statements;
+    WriteResult result;
+    std::promise<void> done;
+  };
+
+  void loop();
+  void runBatch();
+  std::size_t take(std::vector<Unit*>& batch, std::size_t& statements);
+  bool runUnit(Unit& unit);
+  void requeueFront(std::span<Unit* const> units);
+  static void failUnits(std::span<Unit* const> units, const StorageError& error);
+  static void complete(std::span<Unit* const> units) noexcept;
+
+  const BatchLimits limits_;
+  std::mutex connectionMutex_;  // held by a batch or a migration
+  std::unique_ptr<SqliteConnection> connection_;
+
+  std::mutex queueMutex_;
+  std::condition_variable queueReady_;
+  std::deque<Unit*> queue_;  // units live on their callers' stacks
+  bool stopping_ = false;
+
+  std::thread thread_;  // last: starts after everything above exists
+};
+
+}  // namespace wind::storage

@@ -1,0 +1,240 @@
+#include "storage/sqlite_connection.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <Poco/Exception.h>
+#include <sqlite3.h>
+
+#include <type_traits>
+
+namespace wind::storage {
+namespace {
+
+// Beyond this many distinct SQL texts the cache is dropped and refilled: the
+// server uses a fixed set of statements, so hitting it means SQL is being
+// built dynamically and caching would only grow memory.
+constexpr std::size_t kMaxCachedStatements = 512;
+
+Poco::Data::Session openSession(const std::string& path) {
+  try {
+    // Poco 1.11 retries a failed sqlite3_open_v2 until this "login timeout"
+    // (60 s by default); a failure to open is not transient, so try once.
+    Poco::Data::SQLite::Connector connector;
+    return Poco::Data::Session(connector.createSession(path, 0));
+  } catch (const Poco::Exception& e) {
+    throw StorageFailure("storage: cannot open database '" + path + "': " + e.displayText());
+  }
+}
+
+void bindValue(sqlite3_stmt* statement, int index, const Value& value, int& rc) noexcept {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          rc = sqlite3_bind_null(statement, index);
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          rc = sqlite3_bind_int64(statement, index, v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          rc = sqlite3_bind_double(statement, index, v);
+        } else {
+          // SQLITE_STATIC: the caller's params outlive the step; bindings are
+          // cleared before the statement goes back to the cache.
+          rc =
+              sqlite3_bind_text64(statement, index, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+        }
+      },
+      value);
+}
+
+Value columnValue(sqlite3_stmt* statement, int column) {
+  switch (sqlite3_column_type(statement, column)) {
+    case SQLITE_INTEGER:
+      return std::int64_t{sqlite3_column_int64(statement, column)};
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(statement, column);
+    case SQLITE_TEXT: {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+      return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
+    }
+    case SQLITE_BLOB: {
+      const auto* blob = static_cast<const char*>(sqlite3_column_blob(statement, column));
+      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+      return size == 0 ? std::string() : std::string(blob, size);
+    }
+    default:
+      return std::monostate{};
+  }
+}
+
+// Puts a statement back into its initial state whatever happened, so the
+// next user of the cached statement starts clean.
+class ResetGuard {
+ public:
+  explicit ResetGuard(sqlite3_stmt* statement) : statement_(statement) {}
+  ~ResetGuard() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  ResetGuard(const ResetGuard&) = delete;
+  ResetGuard& operator=(const ResetGuard&) = delete;
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
+bool failed(const StorageError& error) noexcept { return error.kind != StorageError::Kind::none; }
+
+}  // namespace
+
+StorageError::Kind errorKindOf(int sqliteCode) noexcept {
+  switch (sqliteCode & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+      return StorageError::Kind::none;
+    case SQLITE_CONSTRAINT:
+      return StorageError::Kind::constraint;
+    case SQLITE_FULL:
+      return StorageError::Kind::full;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return StorageError::Kind::busy;
+    default:
+      return StorageError::Kind::other;
+  }
+}
+
+void SqliteConnection::StatementDeleter::operator()(sqlite3_stmt* statement) const noexcept {
+  sqlite3_finalize(statement);
+}
+
+SqliteConnection::SqliteConnection(const ConnectionOptions& options)
+    : path_(options.path),
+      session_(openSession(options.path)),
+      db_(Poco::Data::SQLite::Utility::dbHandle(session_)) {
+  configure(options);
+}
+
+SqliteConnection::~SqliteConnection() = default;
+
+void SqliteConnection::configure(const ConnectionOptions& options) {
+  if (sqlite3_busy_timeout(db_, static_cast<int>(options.busyTimeout.count())) != SQLITE_OK) {
+    fail("cannot set the busy timeout", sqlite3_errcode(db_));
+  }
+  // Reading the schema is the first access to the file: a file that is not a
+  // database (or has a corrupt header) fails here with SQLITE_NOTADB.
+  std::vector<Row> rows;
+  if (auto error = run("SELECT count(*) FROM sqlite_master", {}, &rows); failed(error)) {
+    fail("cannot read the schema (" + error.message + ")", sqlite3_errcode(db_));
+  }
+  if (sqlite3_db_readonly(db_, "main") == 1 && !options.readOnly) {
+    fail("the file is not writable", SQLITE_READONLY);
+  }
+  rows.clear();
+  if (auto error = run("PRAGMA journal_mode=WAL", {}, &rows); failed(error)) {
+    fail("cannot switch to WAL (" + error.message + ")", sqlite3_errcode(db_));
+  }
+  if (rows.size() != 1 || rows[0].size() != 1 || rows[0][0] != Value{std::string("wal")}) {
+    fail("the file does not support WAL mode", SQLITE_ERROR);
+  }
+  const std::string pragmas = std::string("PRAGMA synchronous=") +
+                              (options.synchronousFull ? "FULL" : "NORMAL") +
+                              "; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;" +
+                              (options.readOnly ? " PRAGMA query_only=ON;" : "");
+  if (auto error = exec(pragmas); failed(error)) {
+    fail("cannot apply connection settings (" + error.message + ")", sqlite3_errcode(db_));
+  }
+}
+
+void SqliteConnection::fail(const std::string& what, int code) const {
+  std::string reason = what;
+  if (errorKindOf(code) == StorageError::Kind::busy) {
+    reason += "; the database is locked by another connection or process";
+  }
+  throw StorageFailure("storage: database '" + path_ + "': " + reason);
+}
+
+StorageError SqliteConnection::errorFrom(int code) const {
+  return StorageError{errorKindOf(code), sqlite3_errmsg(db_)};
+}
+
+sqlite3_stmt* SqliteConnection::prepared(std::string_view sql, StorageError& error) noexcept {
+  try {
+    if (auto it = cache_.find(sql); it != cache_.end()) return it->second.get();
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, &tail);
+    StatementPtr statement(raw);
+    if (rc != SQLITE_OK) {
+      error = errorFrom(rc);
+      return nullptr;
+    }
+    if (statement == nullptr) {
+      error = {StorageError::Kind::other, "empty SQL statement"};
+      return nullptr;
+    }
+    if (std::string_view(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail))
+            .find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+      error = {StorageError::Kind::other, "one statement per call: found text after the first"};
+      return nullptr;
+    }
+    if (cache_.size() >= kMaxCachedStatements) cache_.clear();
+    return cache_.emplace(std::string(sql), std::move(statement)).first->second.get();
+  } catch (const std::exception& e) {
+    error = {StorageError::Kind::other, e.what()};
+    return nullptr;
+  }
+}
+
+StorageError SqliteConnection::run(std::string_view sql, std::span<const Value> params,
+                                   std::vector<Row>* rows, std::int64_t* changes) noexcept {
+  StorageError error;
+  sqlite3_stmt* statement = prepared(sql, error);
+  if (statement == nullptr) return error;
+  const ResetGuard reset(statement);
+
+  if (static_cast<std::size_t>(sqlite3_bind_parameter_count(statement)) != params.size()) {
+    return {StorageError::Kind::other,
+            "statement has " + std::to_string(sqlite3_bind_parameter_count(statement)) +
+                " placeholders but " + std::to_string(params.size()) + " values were given"};
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    int rc = SQLITE_OK;
+    bindValue(statement, static_cast<int>(i + 1), params[i], rc);
+    if (rc != SQLITE_OK) return errorFrom(rc);
+  }
+
+  try {
+    const int columns = sqlite3_column_count(statement);
+    for (;;) {
+      const int rc = sqlite3_step(statement);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return errorFrom(rc);
+      if (rows == nullptr) continue;
+      Row& row = rows->emplace_back();
+      row.reserve(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) row.push_back(columnValue(statement, c));
+    }
+  } catch (const std::exception& e) {
+    return {StorageError::Kind::other, e.what()};
+  }
+  if (changes != nullptr) {
+    *changes = sqlite3_stmt_readonly(statement) != 0 ? 0 : sqlite3_changes64(db_);
+  }
+  return {};
+}
+
+StorageError SqliteConnection::exec(const std::string& sql) noexcept {
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+  if (rc == SQLITE_OK) return {};
+  StorageError error{errorKindOf(rc), message != nullptr ? message : sqlite3_errstr(rc)};
+  sqlite3_free(message);
+  if (error.kind == StorageError::Kind::none) error.kind = StorageError::Kind::other;
+  return error;
+}
+
+bool SqliteConnection::autocommit() const noexcept { return sqlite3_get_autocommit(db_) != 0; }
+
+}  // namespace wind::storage

@@ -1,0 +1,87 @@
+#pragma once
+// One SQLite connection (a Poco Data session) plus a cache of prepared
+// statements keyed by SQL text. Used by one thread at a time: the writer
+// thread owns one, the reader pool lends the others out.
+
+#include <Poco/Data/Session.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/database.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace wind::storage {
+
+struct ConnectionOptions {
+  std::string path;
+  bool synchronousFull = true;
+  std::chrono::milliseconds busyTimeout{5000};
+  bool readOnly = false;  // PRAGMA query_only: the connection refuses writes
+};
+
+// Maps an SQLite result code (extended or primary) to the SDK's error kind.
+StorageError::Kind errorKindOf(int sqliteCode) noexcept;
+
+class SqliteConnection {
+ public:
+  // Opens `options.path`, switches the file to WAL and applies the
+  // per-connection PRAGMAs (synchronous, busy_timeout, foreign_keys).
+  // Throws StorageFailure naming the path when the file is not a database,
+  // cannot be opened for writing or stays locked past the busy timeout.
+  explicit SqliteConnection(const ConnectionOptions& options);
+  ~SqliteConnection();
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  // Runs one statement with `params` bound in order (a cached prepared
+  // statement). Rows go to `rows` when it is non-null; `changes` receives
+  // sqlite3_changes for a statement that writes, 0 otherwise.
+  StorageError run(std::string_view sql, std::span<const Value> params, std::vector<Row>* rows,
+                   std::int64_t* changes = nullptr) noexcept;
+
+  // Runs SQL text of one or more statements without parameters (migrations,
+  // transaction control).
+  StorageError exec(const std::string& sql) noexcept;
+
+  // True outside any transaction (SQLite rolls a whole transaction back on
+  // some errors, e.g. SQLITE_FULL; the writer checks this after a failure).
+  bool autocommit() const noexcept;
+
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  struct StatementDeleter {
+    void operator()(sqlite3_stmt* statement) const noexcept;
+  };
+  using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+  void configure(const ConnectionOptions& options);
+  [[noreturn]] void fail(const std::string& what, int code) const;
+  sqlite3_stmt* prepared(std::string_view sql, StorageError& error) noexcept;
+  StorageError errorFrom(int code) const;
+
+  std::string path_;
+  // Declared before the cache: statements must be finalized before the
+  // session closes, or sqlite3_close refuses and leaks the connection.
+  Poco::Data::Session session_;
+  sqlite3* db_;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, StatementPtr, TextHash, std::equal_to<>> cache_;
+};
+
+}  // namespace wind::storage

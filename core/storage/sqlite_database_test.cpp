@@ -1,0 +1,388 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/database.h"
+#include "storage/test_temp_dir.h"
+
+namespace wind::storage {
+namespace {
+
+using Kind = StorageError::Kind;
+
+class SqliteDatabaseTest : public ::testing::Test {
+ protected:
+  SqliteOptions options(bool synchronousFull = true) const {
+    SqliteOptions o;
+    o.path = dir_.file("db/wind.db");
+    o.synchronousFull = synchronousFull;
+    o.readers = 3;
+    return o;
+  }
+
+  static std::int64_t scalar(Database& db, const std::string& sql, std::vector<Value> params = {}) {
+    const QueryResult result = db.query(sql, params);
+    EXPECT_TRUE(result.ok()) << sql << ": " << result.error.message;
+    if (!result.ok() || result.rows.size() != 1) return -1;
+    return sdk::integerAt(result.rows[0], 0);
+  }
+
+  static WriteResult writeOne(Database& db, std::string sql, std::vector<Value> params = {}) {
+    const Statement statements[] = {{std::move(sql), std::move(params)}};
+    return db.write(statements);
+  }
+
+  testing::TempDir dir_;
+};
+
+const std::vector<Migration> kCoreV1 = {
+    {1,
+     "CREATE TABLE core_notes(id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
+     "CREATE INDEX core_notes_body ON core_notes(body);"}};
+
+TEST_F(SqliteDatabaseTest, CreatesParentDirectoryAndUsesWal) {
+  auto db = openSqlite(options());
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "db" / "wind.db"));
+  const QueryResult mode = db->query("PRAGMA journal_mode", {});
+  ASSERT_TRUE(mode.ok());
+  EXPECT_EQ(sdk::textAt(mode.rows.at(0), 0), "wal");
+  EXPECT_EQ(scalar(*db, "PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(scalar(*db, "PRAGMA busy_timeout"), 5000);
+  EXPECT_TRUE(db->ping());
+}
+
+TEST_F(SqliteDatabaseTest, SynchronousFullIsApplied) {
+  auto db = openSqlite(options(true));
+  EXPECT_EQ(scalar(*db, "PRAGMA synchronous"), 2);
+}
+
+TEST_F(SqliteDatabaseTest, SynchronousNormalIsApplied) {
+  auto db = openSqlite(options(false));
+  EXPECT_EQ(scalar(*db, "PRAGMA synchronous"), 1);
+}
+
+TEST_F(SqliteDatabaseTest, MigrationsApplyAndRecordVersion) {
+  auto db = openSqlite(options());
+  db->migrate("core", kCoreV1);
+  EXPECT_EQ(
+      scalar(*db, "SELECT version FROM schema_migrations WHERE owner = ?", {std::string("core")}),
+      1);
+  EXPECT_EQ(
+      scalar(*db,
+             "SELECT count(*) FROM sqlite_master WHERE name IN ('core_notes', 'core_notes_body')"),
+      2);
+}
+
+TEST_F(SqliteDatabaseTest, MigrationsAreIdempotentAcrossReopen) {
+  openSqlite(options())->migrate("core", kCoreV1);
+  // A second run of v1 would fail (CREATE TABLE without IF NOT EXISTS).
+  auto db = openSqlite(options());
+  EXPECT_NO_THROW(db->migrate("core", kCoreV1));
+  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'core'"), 1);
+}
+
+TEST_F(SqliteDatabaseTest, LaterVersionsApplyOnlyTheNewOnes) {
+  openSqlite(options())->migrate("core", kCoreV1);
+  auto db = openSqlite(options());
+  std::vector<Migration> migrations = kCoreV1;
+  migrations.push_back({3, "INSERT INTO core_notes(body) VALUES ('from v3');"});
+  migrations.push_back({2, "ALTER TABLE core_notes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"});
+  db->migrate("core", migrations);
+  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'core'"), 3);
+  // v3 ran after v2 although listed first: the row has the v2 column.
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM core_notes WHERE pinned = 0 AND body = 'from v3'"),
+            1);
+}
+
+TEST_F(SqliteDatabaseTest, OwnersHaveSeparateVersions) {
+  auto db = openSqlite(options());
+  db->migrate("core", kCoreV1);
+  const std::vector<Migration> chat = {{1, "CREATE TABLE chat_rooms(id INTEGER PRIMARY KEY);"}};
+  db->migrate("chat", chat);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'chat'"), 1);
+}
+
+TEST_F(SqliteDatabaseTest, FailingMigrationRollsBackAndThrows) {
+  auto db = openSqlite(options());
+  db->migrate("core", kCoreV1);
+  std::vector<Migration> migrations = kCoreV1;
+  migrations.push_back(
+      {2,
+       "CREATE TABLE core_half(x INTEGER); INSERT INTO core_notes(body) VALUES ('x');"
+       "INSERT INTO core_missing VALUES (1);"});
+  try {
+    db->migrate("core", migrations);
+    FAIL() << "migration 2 should have failed";
+  } catch (const StorageFailure& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'core'"), std::string::npos) << message;
+    EXPECT_NE(message.find("migration 2"), std::string::npos) << message;
+  }
+  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'core'"), 1);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'core_half'"), 0);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM core_notes"), 0);
+  // The writer is still usable after the failed migration.
+  EXPECT_TRUE(writeOne(*db, "INSERT INTO core_notes(body) VALUES (?)", {std::string("ok")}).ok());
+}
+
+TEST_F(SqliteDatabaseTest, DuplicateMigrationVersionsThrow) {
+  auto db = openSqlite(options());
+  const std::vector<Migration> migrations = {{1, "CREATE TABLE a_x(x);"},
+                                             {1, "CREATE TABLE a_y(y);"}};
+  EXPECT_THROW(db->migrate("a", migrations), StorageFailure);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM sqlite_master WHERE name IN ('a_x', 'a_y')"), 0);
+}
+
+TEST_F(SqliteDatabaseTest, RecordedVersionNewerThanBuildThrows) {
+  std::vector<Migration> migrations = kCoreV1;
+  migrations.push_back({2, "CREATE TABLE core_more(x);"});
+  openSqlite(options())->migrate("core", migrations);
+  auto db = openSqlite(options());
+  EXPECT_THROW(db->migrate("core", kCoreV1), StorageFailure);
+}
+
+TEST_F(SqliteDatabaseTest, RoundTripsEveryValueType) {
+  auto db = openSqlite(options());
+  db->migrate("t", std::vector<Migration>{
+                       {1, "CREATE TABLE t_values(i INTEGER, r REAL, s TEXT, b BLOB, n TEXT);"}});
+  const std::string withNul("a\0b\xff", 4);
+  const std::vector<Value> row = {std::numeric_limits<std::int64_t>::min(), 2.5,
+                                  std::string("héllo"), withNul, std::monostate{}};
+  const Statement statements[] = {{"INSERT INTO t_values VALUES (?, ?, ?, ?, ?)", row},
+                                  {"INSERT INTO t_values VALUES (?, ?, ?, ?, ?)",
+                                   {std::numeric_limits<std::int64_t>::max(), -0.125, std::string(),
+                                    std::string(), std::monostate{}}}};
+  const WriteResult written = db->write(statements);
+  ASSERT_TRUE(written.ok()) << written.error.message;
+  EXPECT_EQ(written.changes, (std::vector<std::int64_t>{1, 1}));
+
+  const QueryResult result = db->query("SELECT i, r, s, b, n FROM t_values WHERE i < ? ORDER BY i",
+                                       std::vector<Value>{std::int64_t{0}});
+  ASSERT_TRUE(result.ok()) << result.error.message;
+  ASSERT_EQ(result.rows.size(), 1U);
+  EXPECT_EQ(result.rows[0], row);
+
+  const QueryResult both = db->query("SELECT i, r, typeof(b) FROM t_values ORDER BY i", {});
+  ASSERT_EQ(both.rows.size(), 2U);
+  EXPECT_EQ(both.rows[1][0], Value{std::numeric_limits<std::int64_t>::max()});
+  EXPECT_EQ(both.rows[1][1], Value{-0.125});
+}
+
+TEST_F(SqliteDatabaseTest, ChangesCountRowsPerStatement) {
+  auto db = openSqlite(options());
+  db->migrate("t", std::vector<Migration>{{1,
+                                           "CREATE TABLE t_n(k INTEGER PRIMARY KEY, v INTEGER);"
+                                           "INSERT INTO t_n VALUES (1, 0), (2, 0), (3, 5);"}});
+  const Statement statements[] = {{"UPDATE t_n SET v = v + 1 WHERE v = ?", {std::int64_t{0}}},
+                                  {"DELETE FROM t_n WHERE k = ?", {std::int64_t{99}}},
+                                  {"DELETE FROM t_n WHERE v > ?", {std::int64_t{4}}}};
+  const WriteResult result = db->write(statements);
+  ASSERT_TRUE(result.ok()) << result.error.message;
+  EXPECT_EQ(result.changes, (std::vector<std::int64_t>{2, 0, 1}));
+}
+
+TEST_F(SqliteDatabaseTest, QueryErrorsAreReportedNotThrown) {
+  auto db = openSqlite(options());
+  const QueryResult syntax = db->query("SELEKT nothing", {});
+  EXPECT_EQ(syntax.error.kind, Kind::other);
+  EXPECT_FALSE(syntax.error.message.empty());
+
+  const QueryResult arity = db->query("SELECT ?", {});
+  EXPECT_EQ(arity.error.kind, Kind::other);
+
+  const QueryResult two = db->query("SELECT 1; SELECT 2", {});
+  EXPECT_EQ(two.error.kind, Kind::other);
+
+  // Read connections refuse writes: those go through write().
+  const QueryResult sneaky = db->query("CREATE TABLE sneaky(x)", {});
+  EXPECT_FALSE(sneaky.ok());
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'sneaky'"), 0);
+}
+
+TEST_F(SqliteDatabaseTest, WriteErrorsAreReported) {
+  auto db = openSqlite(options());
+  db->migrate("t", std::vector<Migration>{{1, "CREATE TABLE t_u(k INTEGER PRIMARY KEY);"}});
+  EXPECT_EQ(writeOne(*db, "INSERT INTO t_nope VALUES (1)").error.kind, Kind::other);
+  EXPECT_EQ(writeOne(*db, "INSERT INTO t_u VALUES (?)", {}).error.kind, Kind::other);
+  EXPECT_EQ(writeOne(*db, "COMMIT").error.kind, Kind::other);
+  ASSERT_TRUE(writeOne(*db, "INSERT INTO t_u VALUES (?)", {std::int64_t{1}}).ok());
+  const WriteResult duplicate = writeOne(*db, "INSERT INTO t_u VALUES (?)", {std::int64_t{1}});
+  EXPECT_EQ(duplicate.error.kind, Kind::constraint);
+  EXPECT_TRUE(duplicate.changes.empty());
+  EXPECT_TRUE(db->write({}).ok());
+}
+
+TEST_F(SqliteDatabaseTest, FailingUnitRollsBackAllItsStatements) {
+  auto db = openSqlite(options());
+  db->migrate("t", std::vector<Migration>{{1,
+                                           "CREATE TABLE t_u(k INTEGER PRIMARY KEY);"
+                                           "INSERT INTO t_u VALUES (1);"}});
+  const Statement unit[] = {{"INSERT INTO t_u VALUES (?)", {std::int64_t{2}}},
+                            {"INSERT INTO t_u VALUES (?)", {std::int64_t{1}}}};
+  EXPECT_EQ(db->write(unit).error.kind, Kind::constraint);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_u"), 1);
+}
+
+TEST_F(SqliteDatabaseTest, ForeignKeysAreEnforced) {
+  auto db = openSqlite(options());
+  db->migrate("t",
+              std::vector<Migration>{{1,
+                                      "CREATE TABLE t_parent(id INTEGER PRIMARY KEY);"
+                                      "CREATE TABLE t_child(p INTEGER REFERENCES t_parent(id));"}});
+  EXPECT_EQ(writeOne(*db, "INSERT INTO t_child VALUES (?)", {std::int64_t{7}}).error.kind,
+            Kind::constraint);
+}
+
+TEST_F(SqliteDatabaseTest, ReadsSeeCommittedWrites) {
+  auto db = openSqlite(options());
+  db->migrate("t", std::vector<Migration>{{1, "CREATE TABLE t_seq(v INTEGER);"}});
+  for (std::int64_t i = 1; i <= 50; ++i) {
+    ASSERT_TRUE(writeOne(*db, "INSERT INTO t_seq VALUES (?)", {i}).ok());
+    ASSERT_EQ(scalar(*db, "SELECT max(v) FROM t_seq"), i);
+  }
+}
+
+TEST_F(SqliteDatabaseTest, ConcurrentWritersEachCommitExactlyOnce) {
+  auto db = openSqlite(options(false));
+  db->migrate("t", std::vector<Migration>{
+                       {1,
+                        "CREATE TABLE t_rows(writer INTEGER, seq INTEGER, UNIQUE(writer, seq));"
+                        "CREATE TABLE t_total(n INTEGER); INSERT INTO t_total VALUES (0);"}});
+  constexpr int kWriters = 16;
+  constexpr int kUnits = 150;
+  std::vector<int> failures(kWriters, 0);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int s = 0; s < kUnits; ++s) {
+        const Statement unit[] = {
+            {"INSERT INTO t_rows VALUES (?, ?)", {std::int64_t{w}, std::int64_t{s}}},
+            {"UPDATE t_total SET n = n + 1", {}}};
+        const WriteResult result = db->write(unit);
+        if (!result.ok() || result.changes != std::vector<std::int64_t>{1, 1}) ++failures[w];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int w = 0; w < kWriters; ++w) EXPECT_EQ(failures[w], 0) << "writer " << w;
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_rows"), kWriters * kUnits);
+  EXPECT_EQ(scalar(*db, "SELECT n FROM t_total"), kWriters * kUnits);
+  EXPECT_EQ(scalar(*db, "SELECT count(DISTINCT writer * 1000 + seq) FROM t_rows"),
+            kWriters * kUnits);
+}
+
+TEST_F(SqliteDatabaseTest, ConcurrentFailingUnitsDoNotAffectOthers) {
+  auto db = openSqlite(options(false));
+  db->migrate("t", std::vector<Migration>{{1,
+                                           "CREATE TABLE t_k(k INTEGER PRIMARY KEY, w INTEGER);"
+                                           "INSERT INTO t_k VALUES (-1, -1);"}});
+  constexpr int kWriters = 8;
+  constexpr int kUnits = 100;
+  std::vector<int> wrong(kWriters, 0);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int s = 0; s < kUnits; ++s) {
+        const std::int64_t key = w * kUnits + s;
+        const bool bad = s % 3 == 0;
+        // A bad unit inserts its own row, then collides with row -1.
+        std::vector<Statement> unit = {{"INSERT INTO t_k VALUES (?, ?)", {key, std::int64_t{w}}}};
+        if (bad)
+          unit.push_back({"INSERT INTO t_k VALUES (?, ?)", {std::int64_t{-1}, std::int64_t{w}}});
+        const WriteResult result = db->write(unit);
+        const Kind expected = bad ? Kind::constraint : Kind::none;
+        if (result.error.kind != expected) ++wrong[w];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int w = 0; w < kWriters; ++w) EXPECT_EQ(wrong[w], 0) << "writer " << w;
+  const std::int64_t goodPerWriter = kUnits - (kUnits + 2) / 3;
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_k WHERE k >= 0"), kWriters * goodPerWriter);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_k WHERE k >= 0 AND k % 100 % 3 = 0"), 0);
+}
+
+TEST_F(SqliteDatabaseTest, DataSurvivesReopen) {
+  {
+    auto db = openSqlite(options());
+    db->migrate("core", kCoreV1);
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(
+          writeOne(*db, "INSERT INTO core_notes(body) VALUES (?)", {"note " + std::to_string(i)})
+              .ok());
+    }
+  }
+  auto db = openSqlite(options());
+  db->migrate("core", kCoreV1);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM core_notes"), 20);
+  const QueryResult last = db->query("SELECT body FROM core_notes ORDER BY id DESC LIMIT 1", {});
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(sdk::textAt(last.rows.at(0), 0), "note 19");
+}
+
+TEST_F(SqliteDatabaseTest, FileThatIsNotADatabaseThrowsNamingThePath) {
+  const std::string path = dir_.file("garbage.db");
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 1000; ++i) out << "this is not an sqlite database at all ";
+  }
+  SqliteOptions o = options();
+  o.path = path;
+  try {
+    openSqlite(o);
+    FAIL() << "opening garbage should fail";
+  } catch (const StorageFailure& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(SqliteDatabaseTest, CorruptHeaderThrows) {
+  {
+    auto db = openSqlite(options());
+    db->migrate("core", kCoreV1);
+  }
+  {
+    std::fstream file(options().path, std::ios::binary | std::ios::in | std::ios::out);
+    file.seekp(0);
+    file << "SQLite formit 3";  // the 16-byte magic header, damaged
+  }
+  EXPECT_THROW(openSqlite(options()), StorageFailure);
+}
+
+TEST_F(SqliteDatabaseTest, LockedFileThrowsAfterBusyTimeout) {
+  SqliteOptions o = options();
+  o.path = dir_.file("locked.db");
+  o.busyTimeout = std::chrono::milliseconds(50);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(o.path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(other, "PRAGMA locking_mode=EXCLUSIVE; CREATE TABLE x(y); BEGIN EXCLUSIVE;",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  try {
+    openSqlite(o);
+    FAIL() << "a locked file should not open";
+  } catch (const StorageFailure& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(o.path), std::string::npos) << message;
+    EXPECT_NE(message.find("locked"), std::string::npos) << message;
+  }
+  sqlite3_close(other);
+}
+
+TEST_F(SqliteDatabaseTest, PathThatIsADirectoryThrows) {
+  SqliteOptions o = options();
+  o.path = dir_.path().string();
+  EXPECT_THROW(openSqlite(o), StorageFailure);
+}
+
+}  // namespace
+}  // namespace wind::storage

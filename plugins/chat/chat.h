@@ -1,0 +1,55 @@
+#pragma once
+// The chat plugin: direct messages between two users (PROTOCOL.md §3.4),
+// stored under their ordered pair, and the sdk::History service through
+// which the `load` plugin reads them (§3.5).
+//
+// Created once on the main thread; onFrame and History::before run on
+// worker threads concurrently. Holds only its settings; state is in storage.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "message_store.h"
+#include "payload.h"
+#include "wind/sdk/history.h"
+#include "wind/sdk/host.h"
+#include "wind/sdk/plugin.h"
+
+namespace wind::plugins::chat {
+
+const sdk::PluginInfo& info() noexcept;
+
+enum class DmPolicy { friends, anyone };
+
+class Chat final : public sdk::PluginBase, public sdk::History {
+ public:
+  // Reads max_length and dm_policy (defaults for absent keys; throws
+  // std::invalid_argument for invalid values). Registers itself with
+  // host.provideHistory().
+  Chat(const sdk::Settings& settings, sdk::Host& host);
+
+  std::optional<std::vector<sdk::HistoryEntry>> before(sdk::UserId a, sdk::UserId b, std::int64_t beforeMicros,
+                                                       int count) const noexcept override;
+
+ protected:
+  void onFrame(const sdk::Request& request, sdk::Reply& reply) override;
+
+ private:
+  void send(const Payload& payload, const sdk::Request& request, sdk::Reply& reply);
+  void edit(const Payload& payload, const sdk::Request& request, sdk::Reply& reply);
+  void checkLength(const std::string& content) const;
+  void requirePeer(sdk::UserId peer);
+  // Delivers one chat payload to the requester (reply), its other connections and the peer.
+  void deliver(const std::string& payload, const sdk::Request& request, sdk::UserId peer, sdk::Reply& reply);
+
+  sdk::Host& host_;
+  mutable MessageStore store_;
+  std::int64_t maxLength_;
+  DmPolicy policy_;
+  sdk::Counter& sent_;
+  sdk::Counter& edited_;
+};
+
+}  // namespace wind::plugins::chat

@@ -1,0 +1,50 @@
+#pragma once
+// The mutual_users plugin: friend requests and friendships (PROTOCOL.md §3.6),
+// the friend lists of the auth snapshot (§3.3), and the sdk::Friends service
+// other plugins read (chat's dm_policy, load's friend list).
+//
+// Created once on the main thread; onFrame, onAuth and the Friends methods
+// run on worker threads concurrently. The object holds no mutable state:
+// all state is in storage, so concurrency is storage's business.
+
+#include <string>
+#include <string_view>
+
+#include "friendship_store.h"
+#include "payload.h"
+#include "wind/sdk/friends.h"
+#include "wind/sdk/host.h"
+#include "wind/sdk/plugin.h"
+
+namespace wind::plugins::mutual_users {
+
+const sdk::PluginInfo& info() noexcept;
+
+class MutualUsers final : public sdk::PluginBase, public sdk::Friends {
+ public:
+  // Registers itself with host.provideFriends().
+  MutualUsers(const sdk::Settings& settings, sdk::Host& host);
+
+  bool areFriends(sdk::UserId a, sdk::UserId b) const noexcept override;
+  std::optional<std::vector<sdk::UserId>> friendsOf(sdk::UserId user) const noexcept override;
+
+ protected:
+  void onFrame(const sdk::Request& request, sdk::Reply& reply) override;
+  void onAuth(sdk::UserId user, sdk::AuthSnapshot& snapshot) override;
+
+ private:
+  sdk::User resolveTarget(const Payload& payload, sdk::UserId me) const;
+  // Each returns the action the other user is told about.
+  std::string_view askOrAccept(sdk::UserId me, sdk::UserId target);
+  std::string_view respond(sdk::UserId me, sdk::UserId target);
+  std::string_view remove(sdk::UserId me, sdk::UserId target);
+  std::string_view unfriend(sdk::UserId me, sdk::UserId target);
+  void announce(std::string_view action, const sdk::Request& request, const sdk::User& me, const sdk::User& target,
+                sdk::Reply& reply);
+  std::string userArray(const std::vector<sdk::UserId>& ids) const;
+
+  sdk::Host& host_;
+  mutable FriendshipStore store_;
+};
+
+}  // namespace wind::plugins::mutual_users
