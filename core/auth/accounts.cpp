@@ -28,7 +28,8 @@ std::string emailLimitKey(const std::string& email) {
 
 std::string humanDuration(std::chrono::seconds duration) {
   const auto hours = duration.count() / 3600;
-  if (hours >= 1 && duration.count() % 3600 == 0) return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
+  if (hours >= 1 && duration.count() % 3600 == 0)
+    return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
   const auto minutes = (duration.count() + 59) / 60;
   return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
 }
@@ -79,7 +80,9 @@ Accounts::Accounts(storage::Database& database, mail::Mailer& mailer, ids::Snowf
   database_.migrate("core", migrations());
 }
 
-void Accounts::addRevocationListener(RevocationListener& listener) { listeners_.push_back(&listener); }
+void Accounts::addRevocationListener(RevocationListener& listener) {
+  listeners_.push_back(&listener);
+}
 
 // ---- register -------------------------------------------------------------
 
@@ -91,7 +94,8 @@ Outcome Accounts::registerAccount(const Registration& form) {
   // Hashing before looking at the email keeps a known and an unknown address
   // equally slow, so timing does not reveal which addresses have accounts.
   const auto hash = hasher_.hash(*form.password);
-  if (!hash) return Outcome{503, Outcome::Kind::error, 5000, messages::kBusy, std::chrono::seconds{1}};
+  if (!hash)
+    return Outcome{503, Outcome::Kind::error, 5000, messages::kBusy, std::chrono::seconds{1}};
   return createAccount(form, *hash);
 }
 
@@ -106,15 +110,17 @@ Outcome Accounts::createAccount(const Registration& form, const std::string& pas
   const auto id = static_cast<std::int64_t>(ids_.next());
   const auto key = randomUrlSafe(kVerificationKeyBytes);
   std::vector<Statement> unit{
-      {"INSERT INTO users (id, name, name_key, email, email_key, password_hash, verified, profile, created_at)"
+      {"INSERT INTO users (id, name, name_key, email, email_key, password_hash, verified, profile, "
+       "created_at)"
        " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-       {id, *form.name, canonicalKey(*form.name), *form.email, canonicalKey(*form.email), passwordHash,
-        std::int64_t{verify ? 0 : 1}, now()}},
+       {id, *form.name, canonicalKey(*form.name), *form.email, canonicalKey(*form.email),
+        passwordHash, std::int64_t{verify ? 0 : 1}, now()}},
       {"DELETE FROM verification_keys WHERE expires_at <= ?", {now()}},
   };
   if (verify) {
-    unit.push_back({"INSERT INTO verification_keys (key_hash, user_id, expires_at) VALUES (?, ?, ?)",
-                    {sha256Hex(key), id, now() + micros(config_.auth.verifyTtl)}});
+    unit.push_back(
+        {"INSERT INTO verification_keys (key_hash, user_id, expires_at) VALUES (?, ?, ?)",
+         {sha256Hex(key), id, now() + micros(config_.auth.verifyTtl)}});
   }
   const auto result = database_.write(unit);
   if (result.error.kind == storage::StorageError::Kind::constraint) {
@@ -129,7 +135,8 @@ Outcome Accounts::createAccount(const Registration& form, const std::string& pas
 }
 
 Outcome Accounts::registered() const {
-  return Outcome::info(201, config_.auth.emailVerification ? messages::kVerificationSent : messages::kAccountCreated);
+  return Outcome::info(201, config_.auth.emailVerification ? messages::kVerificationSent
+                                                           : messages::kAccountCreated);
 }
 
 // ---- mail -----------------------------------------------------------------
@@ -166,8 +173,8 @@ Outcome Accounts::verifyEmail(std::string_view key) {
   if (key.empty() || key.size() > kMaxSecretLength) return notFound;
   const auto hash = sha256Hex(key);
   const std::vector<Value> params{hash, now()};
-  const auto found =
-      database_.query("SELECT user_id FROM verification_keys WHERE key_hash = ? AND expires_at > ?", params);
+  const auto found = database_.query(
+      "SELECT user_id FROM verification_keys WHERE key_hash = ? AND expires_at > ?", params);
   if (!found.ok()) return internal("email_verify", found.error.message);
   if (found.rows.empty()) return notFound;
   const auto userId = sdk::integerAt(found.rows.front(), 0);
@@ -189,15 +196,17 @@ Outcome Accounts::verifyEmail(std::string_view key) {
 std::optional<Accounts::Account> Accounts::accountByEmail(const std::string& email) {
   const Value key{canonicalKey(email)};
   const auto result = database_.query(
-      "SELECT id, name, email, password_hash, verified FROM users WHERE email_key = ?", std::span(&key, 1));
+      "SELECT id, name, email, password_hash, verified FROM users WHERE email_key = ?",
+      std::span(&key, 1));
   if (!result.ok()) throw std::runtime_error(result.error.message);
   if (result.rows.empty()) return std::nullopt;
   const auto& row = result.rows.front();
-  return Account{sdk::integerAt(row, 0), sdk::textAt(row, 1), sdk::textAt(row, 2), sdk::textAt(row, 3),
-                 sdk::integerAt(row, 4) != 0};
+  return Account{sdk::integerAt(row, 0), sdk::textAt(row, 1), sdk::textAt(row, 2),
+                 sdk::textAt(row, 3), sdk::integerAt(row, 4) != 0};
 }
 
-Outcome Accounts::login(const std::optional<std::string>& email, const std::optional<std::string>& password,
+Outcome Accounts::login(const std::optional<std::string>& email,
+                        const std::optional<std::string>& password,
                         const std::string& clientAddress) {
   if (!email) return Outcome::error(400, 4000, "Missing field: email.");
   if (!password) return Outcome::error(400, 4000, "Missing field: password.");
@@ -215,7 +224,8 @@ Outcome Accounts::login(const std::optional<std::string>& email, const std::opti
   }
   const bool tooLong = password->size() > kMaxPasswordBytes;
   // An unknown email still costs one verification, against a dummy hash.
-  const auto check = hasher_.verify(account ? account->passwordHash : dummyHash_, tooLong ? "" : *password);
+  const auto check =
+      hasher_.verify(account ? account->passwordHash : dummyHash_, tooLong ? "" : *password);
   if (check.verdict == PasswordHasher::Verdict::busy) {
     return Outcome{503, Outcome::Kind::error, 5000, messages::kBusy, std::chrono::seconds{1}};
   }
@@ -251,7 +261,8 @@ Outcome Accounts::logout(std::string_view token) {
   if (token.empty() || token.size() > kMaxSecretLength) return invalid;
   const auto hash = sha256Hex(token);
   const std::vector<Statement> unit{
-      {"UPDATE tokens SET revoked = 1 WHERE token_hash = ? AND revoked = 0 AND expires_at > ?", {hash, now()}},
+      {"UPDATE tokens SET revoked = 1 WHERE token_hash = ? AND revoked = 0 AND expires_at > ?",
+       {hash, now()}},
   };
   const auto result = database_.write(unit);
   if (!result.ok()) return internal("logout", result.error.message);
@@ -262,7 +273,8 @@ Outcome Accounts::logout(std::string_view token) {
 
 // ---- resend_verification --------------------------------------------------
 
-Outcome Accounts::resendVerification(const std::optional<std::string>& email, const std::string& clientAddress) {
+Outcome Accounts::resendVerification(const std::optional<std::string>& email,
+                                     const std::string& clientAddress) {
   if (!email) return Outcome::error(400, 4000, "Missing field: email.");
   const auto addressKey = "addr:" + clientAddress;
   const auto emailKey = emailLimitKey(*email);
@@ -328,9 +340,11 @@ std::optional<sdk::User> Accounts::findUserByName(std::string_view name) noexcep
   }
 }
 
-std::optional<sdk::User> Accounts::userWhere(std::string_view condition, const Value& value) noexcept {
+std::optional<sdk::User> Accounts::userWhere(std::string_view condition,
+                                             const Value& value) noexcept {
   try {
-    const auto sql = "SELECT id, name, profile FROM users WHERE verified = 1 AND " + std::string(condition);
+    const auto sql =
+        "SELECT id, name, profile FROM users WHERE verified = 1 AND " + std::string(condition);
     const auto result = database_.query(sql, std::span(&value, 1));
     if (!result.ok()) {
       logger_.error("auth: user lookup: %s", result.error.message);
@@ -338,7 +352,8 @@ std::optional<sdk::User> Accounts::userWhere(std::string_view condition, const V
     }
     if (result.rows.empty()) return std::nullopt;
     const auto& row = result.rows.front();
-    sdk::User user{sdk::UserId{static_cast<std::uint64_t>(sdk::integerAt(row, 0))}, sdk::textAt(row, 1), {}};
+    sdk::User user{
+        sdk::UserId{static_cast<std::uint64_t>(sdk::integerAt(row, 0))}, sdk::textAt(row, 1), {}};
     if (!sdk::isNullAt(row, 2)) user.profile = sdk::textAt(row, 2);
     return user;
   } catch (const std::exception& error) {

@@ -61,7 +61,8 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
   // POST /api/v1/auth/logout with the bearer token. 200 / 401 4002.
   Outcome logout(std::string_view token);
   // POST /api/v1/auth/resend_verification. 201 / 400 / 429 4029.
-  Outcome resendVerification(const std::optional<std::string>& email, const std::string& clientAddress);
+  Outcome resendVerification(const std::optional<std::string>& email,
+                             const std::string& clientAddress);
 
   std::optional<Identity> authenticate(std::string_view token) noexcept override;
   std::optional<sdk::User> findUser(sdk::UserId id) noexcept override;
@@ -83,7 +84,8 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
   void mailKey(const std::string& to, const std::string& name, const std::string& key);
   void mailNotice(const std::string& to);
   void send(const mail::Mail& mail);
-  std::optional<sdk::User> userWhere(std::string_view condition, const storage::Value& value) noexcept;
+  std::optional<sdk::User> userWhere(std::string_view condition,
+                                     const storage::Value& value) noexcept;
   Outcome issueToken(const Account& account, bool rehash, const std::string& password);
   Outcome rateLimited(std::chrono::seconds retryAfter) const;
   Outcome internal(const std::string& what, const std::string& detail);

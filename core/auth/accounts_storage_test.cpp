@@ -28,7 +28,8 @@ class CapturingMailer final : public mail::Mailer {
 class AccountsStorageTest : public ::testing::Test {
  protected:
   AccountsStorageTest()
-      : dir_(std::filesystem::temp_directory_path() / ("wind-auth-storage-" + std::to_string(std::random_device{}()))),
+      : dir_(std::filesystem::temp_directory_path() /
+             ("wind-auth-storage-" + std::to_string(std::random_device{}()))),
         ids_(2, clock_) {
     storage::SqliteOptions options;
     options.path = (dir_ / "wind.db").string();
@@ -89,7 +90,8 @@ TEST_F(AccountsStorageTest, ConcurrentUsesOfOneKeySucceedOnce) {
   const auto key = mailer_.lastKey();
   std::vector<std::future<int>> uses;
   for (int i = 0; i < 8; ++i) {
-    uses.push_back(std::async(std::launch::async, [&] { return accounts_->verifyEmail(key).status; }));
+    uses.push_back(
+        std::async(std::launch::async, [&] { return accounts_->verifyEmail(key).status; }));
   }
   int created = 0;
   for (auto& use : uses) created += use.get() == 201 ? 1 : 0;
@@ -100,7 +102,9 @@ TEST_F(AccountsStorageTest, ConcurrentRegistrationsOfOneNameCreateOne) {
   std::vector<std::future<int>> attempts;
   for (int i = 0; i < 6; ++i) {
     attempts.push_back(std::async(std::launch::async, [&, i] {
-      return accounts_->registerAccount({"Same", "u" + std::to_string(i) + "@example.com", "password1"}).status;
+      return accounts_
+          ->registerAccount({"Same", "u" + std::to_string(i) + "@example.com", "password1"})
+          .status;
     }));
   }
   int created = 0;

@@ -32,7 +32,9 @@ class FakeMailer final : public mail::Mailer {
 
 class RecordingListener final : public RevocationListener {
  public:
-  void tokenRevoked(std::string_view tokenHash) noexcept override { revoked.emplace_back(tokenHash); }
+  void tokenRevoked(std::string_view tokenHash) noexcept override {
+    revoked.emplace_back(tokenHash);
+  }
   std::vector<std::string> revoked;
 };
 
@@ -60,11 +62,13 @@ class AccountsTest : public ::testing::Test {
   std::unique_ptr<Accounts> makeAccounts(PasswordCost cost) {
     AccountsOptions options;
     options.passwordCost = cost;
-    return std::make_unique<Accounts>(database_, mailer_, ids_, clock_, config_, Poco::Logger::get("auth_test"),
-                                      options);
+    return std::make_unique<Accounts>(database_, mailer_, ids_, clock_, config_,
+                                      Poco::Logger::get("auth_test"), options);
   }
 
-  Outcome registerAnn() { return accounts().registerAccount({"Ann", "ann@example.com", "password1"}); }
+  Outcome registerAnn() {
+    return accounts().registerAccount({"Ann", "ann@example.com", "password1"});
+  }
 
   // Registers, verifies and logs in; returns the token.
   std::string activeAnn() {
@@ -206,7 +210,9 @@ TEST_F(AccountsTest, TokensExpire) {
 TEST_F(AccountsTest, FailedLoginsAreLimitedPerAddress) {
   activeAnn();
   for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(accounts().login("u" + std::to_string(i) + "@example.com", "wrongpass", "10.9.9.9").status, 401);
+    EXPECT_EQ(
+        accounts().login("u" + std::to_string(i) + "@example.com", "wrongpass", "10.9.9.9").status,
+        401);
   }
   const auto limited = accounts().login("ann@example.com", "password1", "10.9.9.9");
   EXPECT_EQ(limited.status, 429);
@@ -220,7 +226,8 @@ TEST_F(AccountsTest, FailedLoginsAreLimitedPerAddress) {
 
 TEST_F(AccountsTest, FailedLoginsAreLimitedPerEmail) {
   activeAnn();
-  for (int i = 0; i < 10; ++i) accounts().login("Ann@Example.com", "wrongpass", "10.1.0." + std::to_string(i));
+  for (int i = 0; i < 10; ++i)
+    accounts().login("Ann@Example.com", "wrongpass", "10.1.0." + std::to_string(i));
   EXPECT_EQ(accounts().login("ann@example.com", "password1", "10.2.0.1").status, 429);
   EXPECT_EQ(accounts().login("zed@example.com", "password1", "10.2.0.1").status, 401);
 }
@@ -248,7 +255,8 @@ TEST_F(AccountsTest, ResendMailsNothingForUnknownOrActiveAccounts) {
 }
 
 TEST_F(AccountsTest, ResendIsRateLimited) {
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(accounts().resendVerification("x@example.com", "a").status, 201);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(accounts().resendVerification("x@example.com", "a").status, 201);
   const auto limited = accounts().resendVerification("y@example.com", "a");
   EXPECT_EQ(limited.status, 429);
   EXPECT_TRUE(limited.retryAfter);
@@ -258,10 +266,13 @@ TEST_F(AccountsTest, ResendIsRateLimited) {
 
 TEST_F(AccountsTest, LoginRehashesOutdatedHashes) {
   activeAnn();
-  const auto before = sdk::textAt(database_.query("SELECT password_hash FROM users", {}).rows.at(0), 0);
-  auto stronger = makeAccounts({PasswordCost::minimum().opsLimit + 1, PasswordCost::minimum().memLimit});
+  const auto before =
+      sdk::textAt(database_.query("SELECT password_hash FROM users", {}).rows.at(0), 0);
+  auto stronger =
+      makeAccounts({PasswordCost::minimum().opsLimit + 1, PasswordCost::minimum().memLimit});
   EXPECT_EQ(stronger->login("ann@example.com", "password1", "a").status, 201);
-  const auto after = sdk::textAt(database_.query("SELECT password_hash FROM users", {}).rows.at(0), 0);
+  const auto after =
+      sdk::textAt(database_.query("SELECT password_hash FROM users", {}).rows.at(0), 0);
   EXPECT_NE(before, after);
   EXPECT_EQ(stronger->login("ann@example.com", "password1", "a").status, 201);
 }

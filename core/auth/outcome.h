@@ -10,13 +10,15 @@ namespace wind::auth {
 
 struct Outcome {
   enum class Kind { info, auth, error };
-  int status = 200;    // HTTP status
+  int status = 200;  // HTTP status
   Kind kind = Kind::info;
-  int code = 0;        // error code (PROTOCOL.md §3.7) when kind == error
-  std::string text;    // info or error message; the token when kind == auth
+  int code = 0;      // error code (PROTOCOL.md §3.7) when kind == error
+  std::string text;  // info or error message; the token when kind == auth
   std::optional<std::chrono::seconds> retryAfter;  // 429 and 503
 
-  static Outcome info(int status, std::string message) { return {status, Kind::info, 0, std::move(message), {}}; }
+  static Outcome info(int status, std::string message) {
+    return {status, Kind::info, 0, std::move(message), {}};
+  }
   static Outcome token(std::string value) { return {201, Kind::auth, 0, std::move(value), {}}; }
   static Outcome error(int status, int code, std::string message) {
     return {status, Kind::error, code, std::move(message), {}};
@@ -31,7 +33,8 @@ inline constexpr const char* kSessionExpired = "The session has expired or does 
 inline constexpr const char* kLoggedOut = "logged out.";
 inline constexpr const char* kNameTaken = "This name is already taken.";
 inline constexpr const char* kWrongCredentials = "Invalid email or password.";
-inline constexpr const char* kNotVerified = "Email address not verified. Open the link we mailed you, or request a new one.";
+inline constexpr const char* kNotVerified =
+    "Email address not verified. Open the link we mailed you, or request a new one.";
 inline constexpr const char* kTooManyAttempts = "Too many attempts. Try again later.";
 inline constexpr const char* kInvalidToken = "Missing, invalid or expired token.";
 inline constexpr const char* kBusy = "The server is busy. Try again shortly.";

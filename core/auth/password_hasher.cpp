@@ -33,7 +33,8 @@ PasswordHasher::~PasswordHasher() {
 
 std::string PasswordHasher::hashNow(std::string_view password) const {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), cost_.opsLimit, cost_.memLimit) != 0) {
+  if (crypto_pwhash_str(out, password.data(), password.size(), cost_.opsLimit, cost_.memLimit) !=
+      0) {
     throw std::runtime_error("password hashing failed (out of memory)");
   }
   return out;
@@ -51,13 +52,15 @@ std::optional<std::string> PasswordHasher::hash(std::string_view password) {
   return result.get();
 }
 
-PasswordHasher::Check PasswordHasher::verify(const std::string& storedHash, std::string_view password) {
+PasswordHasher::Check PasswordHasher::verify(const std::string& storedHash,
+                                             std::string_view password) {
   auto task = std::make_shared<std::packaged_task<Check()>>(
       [this, storedHash, copy = std::string(password)]() mutable {
         Check check;
         if (crypto_pwhash_str_verify(storedHash.c_str(), copy.data(), copy.size()) == 0) {
           check.verdict = Verdict::match;
-          check.needsRehash = crypto_pwhash_str_needs_rehash(storedHash.c_str(), cost_.opsLimit, cost_.memLimit) != 0;
+          check.needsRehash = crypto_pwhash_str_needs_rehash(storedHash.c_str(), cost_.opsLimit,
+                                                             cost_.memLimit) != 0;
         }
         sodium_memzero(copy.data(), copy.size());
         return check;

@@ -25,7 +25,8 @@ TEST(PasswordHasher, SaltsEachHash) {
 
 TEST(PasswordHasher, ReportsRehashWhenParametersChanged) {
   PasswordHasher weak(PasswordCost::minimum(), {});
-  PasswordHasher stronger({PasswordCost::minimum().opsLimit + 1, PasswordCost::minimum().memLimit}, {});
+  PasswordHasher stronger({PasswordCost::minimum().opsLimit + 1, PasswordCost::minimum().memLimit},
+                          {});
   const auto hash = *weak.hash("pw");
   EXPECT_FALSE(weak.verify(hash, "pw").needsRehash);
   const auto check = stronger.verify(hash, "pw");
@@ -43,7 +44,8 @@ TEST(PasswordHasher, RefusesBeyondTheQueueBound) {
 TEST(PasswordHasher, ConcurrentCallersAllGetAnswers) {
   PasswordHasher hasher(PasswordCost::minimum(), {2, 64});
   std::vector<std::future<std::optional<std::string>>> results;
-  for (int i = 0; i < 16; ++i) results.push_back(std::async(std::launch::async, [&] { return hasher.hash("p"); }));
+  for (int i = 0; i < 16; ++i)
+    results.push_back(std::async(std::launch::async, [&] { return hasher.hash("p"); }));
   for (auto& result : results) EXPECT_TRUE(result.get());
 }
 

@@ -2,8 +2,8 @@
 
 namespace wind::auth {
 
-SlidingWindowLimiter::SlidingWindowLimiter(unsigned limit, std::chrono::seconds window, const ids::Clock& clock,
-                                           std::size_t maxKeys)
+SlidingWindowLimiter::SlidingWindowLimiter(unsigned limit, std::chrono::seconds window,
+                                           const ids::Clock& clock, std::size_t maxKeys)
     : limit_(limit),
       windowMicros_(std::chrono::duration_cast<std::chrono::microseconds>(window).count()),
       clock_(clock),

@@ -1,8 +1,8 @@
 #pragma once
 // A sliding-window counter per key (client address, email): at most `limit`
-// events within any `window` (a limit of 0 turns it off). Thread-safe. Memory is bounded: past `maxKeys`
-// keys, expired ones are swept, and if that is not enough the limiter forgets
-// everything (it fails open rather than growing without bound).
+// events within any `window` (a limit of 0 turns it off). Thread-safe. Memory is bounded: past
+// `maxKeys` keys, expired ones are swept, and if that is not enough the limiter forgets everything
+// (it fails open rather than growing without bound).
 
 #include <chrono>
 #include <cstdint>

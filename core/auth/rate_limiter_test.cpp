@@ -28,14 +28,14 @@ TEST(SlidingWindowLimiter, BlocksAtTheLimitWithinTheWindow) {
 TEST(SlidingWindowLimiter, WindowSlidesEventByEvent) {
   FakeClock clock;
   SlidingWindowLimiter limiter(2, std::chrono::seconds{60}, clock);
-  limiter.record("k");        // t=0
+  limiter.record("k");  // t=0
   clock.advanceSeconds(30);
-  limiter.record("k");        // t=30
+  limiter.record("k");         // t=30
   clock.advanceSeconds(10.5);  // t=40.5: first leaves at 60
   auto blocked = limiter.blockedFor("k");
   ASSERT_TRUE(blocked);
   EXPECT_EQ(blocked->count(), 20);  // 19.5 s rounded up
-  clock.advanceSeconds(19.5);  // t=60: first event is out
+  clock.advanceSeconds(19.5);       // t=60: first event is out
   EXPECT_FALSE(limiter.blockedFor("k"));
   limiter.record("k");  // t=60; now 30 and 60 in window
   blocked = limiter.blockedFor("k");

@@ -18,8 +18,10 @@ namespace wind::auth::testing {
 class TestDatabase final : public storage::Database {
  public:
   TestDatabase()
-      : path_(std::filesystem::temp_directory_path() / ("wind-auth-test-" + std::to_string(std::random_device{}()) + ".db")) {
-    if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("cannot open test database");
+      : path_(std::filesystem::temp_directory_path() /
+              ("wind-auth-test-" + std::to_string(std::random_device{}()) + ".db")) {
+    if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
+      throw std::runtime_error("cannot open test database");
     exec("PRAGMA foreign_keys = ON");
   }
   ~TestDatabase() override {
@@ -37,7 +39,8 @@ class TestDatabase final : public storage::Database {
     }
   }
 
-  storage::QueryResult query(std::string_view sql, std::span<const storage::Value> params) noexcept override {
+  storage::QueryResult query(std::string_view sql,
+                             std::span<const storage::Value> params) noexcept override {
     std::lock_guard lock(mutex_);
     storage::QueryResult result;
     auto* statement = prepare(sql, params, result.error);
@@ -85,14 +88,17 @@ class TestDatabase final : public storage::Database {
   void breakIt() { exec("DROP TABLE tokens"); }
 
  private:
-  sqlite3_stmt* prepare(std::string_view sql, std::span<const storage::Value> params, storage::StorageError& error) {
+  sqlite3_stmt* prepare(std::string_view sql, std::span<const storage::Value> params,
+                        storage::StorageError& error) {
     sqlite3_stmt* statement = nullptr;
-    const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr);
+    const int rc =
+        sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr);
     if (rc != SQLITE_OK) {
       error = errorOf(rc);
       return nullptr;
     }
-    for (std::size_t i = 0; i < params.size(); ++i) bind(statement, static_cast<int>(i + 1), params[i]);
+    for (std::size_t i = 0; i < params.size(); ++i)
+      bind(statement, static_cast<int>(i + 1), params[i]);
     return statement;
   }
 
@@ -102,7 +108,8 @@ class TestDatabase final : public storage::Database {
     } else if (const auto* real = std::get_if<double>(&value)) {
       sqlite3_bind_double(statement, index, *real);
     } else if (const auto* text = std::get_if<std::string>(&value)) {
-      sqlite3_bind_text(statement, index, text->data(), static_cast<int>(text->size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(statement, index, text->data(), static_cast<int>(text->size()),
+                        SQLITE_TRANSIENT);
     } else {
       sqlite3_bind_null(statement, index);
     }
@@ -112,12 +119,19 @@ class TestDatabase final : public storage::Database {
     storage::Row row;
     for (int i = 0; i < sqlite3_column_count(statement); ++i) {
       switch (sqlite3_column_type(statement, i)) {
-        case SQLITE_INTEGER: row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, i))); break;
-        case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(statement, i)); break;
-        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER:
+          row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(statement, i)));
+          break;
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(statement, i));
+          break;
+        case SQLITE_NULL:
+          row.emplace_back(std::monostate{});
+          break;
         default:
-          row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, i)),
-                                       static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));
+          row.emplace_back(
+              std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, i)),
+                          static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));
       }
     }
     return row;
@@ -125,7 +139,7 @@ class TestDatabase final : public storage::Database {
 
   storage::StorageError errorOf(int rc) const {
     const auto kind = (rc & 0xff) == SQLITE_CONSTRAINT ? storage::StorageError::Kind::constraint
-                                                        : storage::StorageError::Kind::other;
+                                                       : storage::StorageError::Kind::other;
     return {kind, sqlite3_errmsg(db_)};
   }
 

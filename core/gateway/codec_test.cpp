@@ -50,9 +50,15 @@ std::string clientFrame(const FrameSpec& spec) {
   return out;
 }
 
-std::string text(std::string payload, bool fin = true) { return clientFrame({0x1, std::move(payload), fin}); }
-std::string binary(std::string payload, bool fin = true) { return clientFrame({0x2, std::move(payload), fin}); }
-std::string cont(std::string payload, bool fin = true) { return clientFrame({0x0, std::move(payload), fin}); }
+std::string text(std::string payload, bool fin = true) {
+  return clientFrame({0x1, std::move(payload), fin});
+}
+std::string binary(std::string payload, bool fin = true) {
+  return clientFrame({0x2, std::move(payload), fin});
+}
+std::string cont(std::string payload, bool fin = true) {
+  return clientFrame({0x0, std::move(payload), fin});
+}
 std::string ping(std::string payload) { return clientFrame({0x9, std::move(payload)}); }
 std::string pong(std::string payload) { return clientFrame({0xA, std::move(payload)}); }
 std::string close(std::string payload) { return clientFrame({0x8, std::move(payload)}); }
@@ -64,10 +70,18 @@ std::string closePayload(std::uint16_t code, std::string reason = {}) {
 
 class Recorder final : public CodecEvents {
  public:
-  void onText(std::string_view message) override { events.push_back("text:" + std::string(message)); }
-  void onBinary(std::string_view message) override { events.push_back("binary:" + std::string(message)); }
-  void onPing(std::string_view payload) override { events.push_back("ping:" + std::string(payload)); }
-  void onPong(std::string_view payload) override { events.push_back("pong:" + std::string(payload)); }
+  void onText(std::string_view message) override {
+    events.push_back("text:" + std::string(message));
+  }
+  void onBinary(std::string_view message) override {
+    events.push_back("binary:" + std::string(message));
+  }
+  void onPing(std::string_view payload) override {
+    events.push_back("ping:" + std::string(payload));
+  }
+  void onPong(std::string_view payload) override {
+    events.push_back("pong:" + std::string(payload));
+  }
   void onClose(std::uint16_t code, std::string_view reason) override {
     events.push_back("close:" + std::to_string(code) + ":" + std::string(reason));
   }
@@ -77,7 +91,8 @@ class Recorder final : public CodecEvents {
   std::vector<std::string> events;
 };
 
-std::vector<std::string> decodeInChunks(const std::string& wire, std::size_t chunk, std::size_t max) {
+std::vector<std::string> decodeInChunks(const std::string& wire, std::size_t chunk,
+                                        std::size_t max) {
   Codec codec(max);
   Recorder recorder;
   std::string copy = wire;
@@ -89,9 +104,10 @@ std::vector<std::string> decodeInChunks(const std::string& wire, std::size_t chu
 
 // Same events whole, byte by byte, and in chunks that split headers and
 // masks at every offset.
-void expectEvents(const std::string& wire, const std::vector<std::string>& expected, std::size_t max = kMax) {
-  for (std::size_t chunk : {wire.size() + 1, std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7},
-                            std::size_t{13}}) {
+void expectEvents(const std::string& wire, const std::vector<std::string>& expected,
+                  std::size_t max = kMax) {
+  for (std::size_t chunk : {wire.size() + 1, std::size_t{1}, std::size_t{2}, std::size_t{3},
+                            std::size_t{7}, std::size_t{13}}) {
     EXPECT_EQ(decodeInChunks(wire, chunk, max), expected) << "chunk size " << chunk;
   }
 }
@@ -114,7 +130,8 @@ TEST(CodecFraming, BinaryOfEveryLengthClass) {
 }
 
 TEST(CodecFraming, SeveralMessagesInOneChunk) {
-  expectEvents(text("one") + binary("two") + text("three"), {"text:one", "binary:two", "text:three"});
+  expectEvents(text("one") + binary("two") + text("three"),
+               {"text:one", "binary:two", "text:three"});
 }
 
 TEST(CodecFraming, UnmaskedClientFrameIsProtocolError) {
@@ -135,7 +152,9 @@ TEST(CodecPing, PingIsReportedWithPayload) {
   expectEvents(ping(full), {"ping:" + full});
 }
 
-TEST(CodecPing, PingOver125BytesIsProtocolError) { expectEvents(ping(std::string(126, 'x')), {errorOf(1002)}); }
+TEST(CodecPing, PingOver125BytesIsProtocolError) {
+  expectEvents(ping(std::string(126, 'x')), {errorOf(1002)});
+}
 
 TEST(CodecPing, UnsolicitedPongIsReported) { expectEvents(pong("ignored"), {"pong:ignored"}); }
 
@@ -153,7 +172,8 @@ TEST(CodecPing, TenPingsInARow) {
 TEST(CodecReserved, AnyReservedBitIsProtocolError) {
   for (unsigned rsv : {0x10U, 0x20U, 0x30U, 0x40U, 0x50U, 0x60U, 0x70U}) {
     expectEvents(clientFrame({0x1, "hello", true, rsv}), {errorOf(1002)});
-    expectEvents(text("ok") + clientFrame({0x9, "", true, rsv}) + text("lost"), {"text:ok", errorOf(1002)});
+    expectEvents(text("ok") + clientFrame({0x9, "", true, rsv}) + text("lost"),
+                 {"text:ok", errorOf(1002)});
   }
 }
 
@@ -161,7 +181,8 @@ TEST(CodecReserved, AnyReservedBitIsProtocolError) {
 TEST(CodecOpcodes, ReservedOpcodesAreProtocolErrors) {
   for (unsigned opcode : {3U, 4U, 5U, 6U, 7U, 0xBU, 0xCU, 0xDU, 0xEU, 0xFU}) {
     expectEvents(clientFrame({opcode, ""}), {errorOf(1002)});
-    expectEvents(text("ok") + clientFrame({opcode, "payload"}) + ping(""), {"text:ok", errorOf(1002)});
+    expectEvents(text("ok") + clientFrame({opcode, "payload"}) + ping(""),
+                 {"text:ok", errorOf(1002)});
   }
 }
 
@@ -211,7 +232,8 @@ TEST(CodecFragments, ManySmallFragments) {
 TEST(CodecUtf8, ValidMultiByteText) {
   const std::string kosme = "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5";
   expectEvents(text(kosme), {"text:" + kosme});
-  const std::string edges = "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf";
+  const std::string edges =
+      "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf";
   expectEvents(text(edges), {"text:" + edges});
   const std::string nonCharacter = "\xef\xbf\xbe";  // U+FFFE is still valid UTF-8
   expectEvents(text(nonCharacter), {"text:" + nonCharacter});
@@ -220,11 +242,13 @@ TEST(CodecUtf8, ValidMultiByteText) {
 TEST(CodecUtf8, CodePointsSplitAcrossFragmentsAtEveryOffset) {
   const std::string payload = "a\xce\xba\xe1\xbd\xb9\xf0\x9f\x98\x80z";
   for (std::size_t cut = 0; cut <= payload.size(); ++cut) {
-    expectEvents(text(payload.substr(0, cut), false) + cont(payload.substr(cut)), {"text:" + payload});
+    expectEvents(text(payload.substr(0, cut), false) + cont(payload.substr(cut)),
+                 {"text:" + payload});
   }
   // One fragment per byte.
   std::string wire = text(payload.substr(0, 1), false);
-  for (std::size_t j = 1; j < payload.size(); ++j) wire += cont(payload.substr(j, 1), j + 1 == payload.size());
+  for (std::size_t j = 1; j < payload.size(); ++j)
+    wire += cont(payload.substr(j, 1), j + 1 == payload.size());
   expectEvents(wire, {"text:" + payload});
 }
 
@@ -248,10 +272,10 @@ TEST(CodecUtf8, ClassicInvalidSequencesAreRejected) {
       "\xfc\x84\x80\x80\x80\x80",  // 6-byte form
       "\xfe",
       "\xff",
-      "\xce\xba\xe1\xbd",          // truncated at the end of the message
-      "\xc2",                      // truncated at the end of the message
-      "\xc2\x41",                  // missing continuation
-      "\xe1\x80\x41",              // missing continuation
+      "\xce\xba\xe1\xbd",  // truncated at the end of the message
+      "\xc2",              // truncated at the end of the message
+      "\xc2\x41",          // missing continuation
+      "\xe1\x80\x41",      // missing continuation
   };
   for (const std::string& bad : invalid) {
     expectEvents(text(bad), {errorOf(1007)});
@@ -263,7 +287,8 @@ TEST(CodecUtf8, InvalidPrefixFailsBeforeTheMessageEnds) {
   // The final fragment never arrives: the error must come from the prefix.
   Codec codec(kMax);
   Recorder recorder;
-  std::string wire = text("\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80", false) + cont("edited", false);
+  std::string wire = text("\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80", false) +
+                     cont("edited", false);
   codec.feed(wire.data(), wire.size(), recorder);
   EXPECT_EQ(recorder.events, std::vector<std::string>{errorOf(1007)});
 }
@@ -305,10 +330,13 @@ TEST(CodecClose, NothingIsDecodedAfterClose) {
   expectEvents(close(closePayload(1000)) + text("after") + ping(""), {"close:1000:"});
 }
 
-TEST(CodecClose, OneBytePayloadIsProtocolError) { expectEvents(close(std::string(1, '\x03')), {errorOf(1002)}); }
+TEST(CodecClose, OneBytePayloadIsProtocolError) {
+  expectEvents(close(std::string(1, '\x03')), {errorOf(1002)});
+}
 
 TEST(CodecClose, ValidCodesAreAccepted) {
-  for (std::uint16_t code : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
+  for (std::uint16_t code :
+       {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
     expectEvents(close(closePayload(code)), {"close:" + std::to_string(code) + ":"});
   }
 }
@@ -333,7 +361,9 @@ TEST(CodecLimits, MessageOfExactlyMaxIsDelivered) {
   expectEvents(text(payload), {"text:" + payload});
 }
 
-TEST(CodecLimits, FrameOverMaxIs1009) { expectEvents(text(std::string(kMax + 1, 'x')), {errorOf(1009)}); }
+TEST(CodecLimits, FrameOverMaxIs1009) {
+  expectEvents(text(std::string(kMax + 1, 'x')), {errorOf(1009)});
+}
 
 TEST(CodecLimits, FragmentsTogetherOverMaxAre1009) {
   const std::string half(kMax / 2, 'x');
@@ -342,7 +372,8 @@ TEST(CodecLimits, FragmentsTogetherOverMaxAre1009) {
 }
 
 TEST(CodecLimits, HeaderAnnouncingTooMuchFailsBeforeThePayload) {
-  std::string header{static_cast<char>(0x81), static_cast<char>(0xFF), 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4};
+  std::string header{
+      static_cast<char>(0x81), static_cast<char>(0xFF), 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4};
   expectEvents(header, {errorOf(1009)});
   std::string header16{static_cast<char>(0x82), static_cast<char>(0xFE), 0x7F, 0x00, 1, 2, 3, 4};
   expectEvents(header16, {errorOf(1009)}, 1000);
@@ -371,14 +402,16 @@ TEST(CodecRandom, RandomSplitsMatchWholeFeeding) {
       const std::size_t size = std::vector<std::size_t>{0, 5, 125, 126, 300, 70000}[random() % 6];
       std::string payload;
       for (std::size_t i = 0; i < size; ++i) {
-        payload += isText ? (i % 7 == 6 ? std::string("\xce\xba") : std::string(1, static_cast<char>('a' + i % 26)))
+        payload += isText ? (i % 7 == 6 ? std::string("\xce\xba")
+                                        : std::string(1, static_cast<char>('a' + i % 26)))
                           : std::string(1, static_cast<char>(random()));
       }
       std::size_t pos = 0;
       const std::size_t fragments = 1 + random() % 4;
       for (std::size_t f = 0; f < fragments; ++f) {
         const bool last = f + 1 == fragments;
-        const std::size_t take = last ? payload.size() - pos : std::min(payload.size() - pos, std::size_t(random() % 200));
+        const std::size_t take = last ? payload.size() - pos
+                                      : std::min(payload.size() - pos, std::size_t(random() % 200));
         const unsigned opcode = f == 0 ? (isText ? 0x1U : 0x2U) : 0x0U;
         wire += clientFrame({opcode, payload.substr(pos, take), last});
         pos += take;
@@ -415,7 +448,8 @@ TEST(CodecEncoder, LengthEncodings) {
   const std::string p126(126, 'a');
   EXPECT_EQ(frame(Opcode::text, p126), std::string("\x81\x7e\x00\x7e", 4) + p126);
   const std::string p65536(65536, 'b');
-  EXPECT_EQ(frame(Opcode::text, p65536), std::string("\x81\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10) + p65536);
+  EXPECT_EQ(frame(Opcode::text, p65536),
+            std::string("\x81\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10) + p65536);
   EXPECT_EQ(Codec::frameSize(2), 4U);
   EXPECT_EQ(Codec::frameSize(126), 130U);
   EXPECT_EQ(Codec::frameSize(65536), 65546U);
@@ -425,7 +459,8 @@ TEST(CodecEncoder, PongAndClose) {
   EXPECT_EQ(frame(Opcode::pong, "p"), std::string("\x8a\x01p"));
   std::string out;
   Codec::appendClose(out, 1001, "bye");
-  EXPECT_EQ(out, std::string("\x88\x05\x03\xe9" "bye"));
+  EXPECT_EQ(out, std::string("\x88\x05\x03\xe9"
+                             "bye"));
   out.clear();
   Codec::appendClose(out, close_code::noStatus, "ignored");
   EXPECT_EQ(out, std::string("\x88\x00", 2));

@@ -1,9 +1,8 @@
 #include "gateway/connection.h"
 
+#include <Poco/Logger.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <Poco/Logger.h>
 
 #include <cerrno>
 #include <exception>
@@ -21,7 +20,11 @@ constexpr std::size_t kKeptOutCapacity = 64 * 1024;
 }  // namespace
 
 Connection::Connection(EventLoop& loop, sdk::ConnectionId id, int fd, std::string peer)
-    : loop_(loop), id_(id), fd_(fd), peer_(std::move(peer)), codec_(loop.settings().maxMessageBytes) {}
+    : loop_(loop),
+      id_(id),
+      fd_(fd),
+      peer_(std::move(peer)),
+      codec_(loop.settings().maxMessageBytes) {}
 
 Connection::~Connection() { ::close(fd_); }
 
@@ -31,7 +34,8 @@ void Connection::open(SessionFactory& sessions) {
   try {
     handler_ = sessions.open(*this);
   } catch (const std::exception& error) {
-    loop_.logger().error("gateway: session open failed for %s: %s", peer_, std::string(error.what()));
+    loop_.logger().error("gateway: session open failed for %s: %s", peer_,
+                         std::string(error.what()));
   }
   if (!handler_) queueClose(close_code::internalError, "Internal error.");
 }
@@ -64,7 +68,9 @@ bool Connection::sendText(std::string_view frame) noexcept {
   return queueFrame(Opcode::text, frame);
 }
 
-void Connection::close(std::uint16_t code, std::string_view reason) noexcept { queueClose(code, reason); }
+void Connection::close(std::uint16_t code, std::string_view reason) noexcept {
+  queueClose(code, reason);
+}
 
 void Connection::setDeadline(SteadyTime deadline) noexcept {
   if (closeQueued_ || doomed_) return;
@@ -136,7 +142,8 @@ void Connection::onClose(std::uint16_t code, std::string_view) {
 }
 
 void Connection::onProtocolError(std::uint16_t code, std::string_view reason) {
-  loop_.logger().debug("gateway: %s broke the protocol (%hu): %s", peer_, code, std::string(reason));
+  loop_.logger().debug("gateway: %s broke the protocol (%hu): %s", peer_, code,
+                       std::string(reason));
   queueClose(code, reason);
 }
 
@@ -162,7 +169,8 @@ bool Connection::queueFrame(Opcode opcode, std::string_view payload) noexcept {
 }
 
 void Connection::overflow() noexcept {
-  loop_.logger().information("gateway: dropping slow reader %s (%z bytes queued)", peer_, queuedBytes());
+  loop_.logger().information("gateway: dropping slow reader %s (%z bytes queued)", peer_,
+                             queuedBytes());
   queueClose(close_code::policy, kOverflowReason);
 }
 

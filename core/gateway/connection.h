@@ -99,12 +99,12 @@ class Connection final : public Link, private CodecEvents {
   SteadyTime armedAt_{};
   bool hasDeadline_ = false;
   bool timerArmed_ = false;
-  bool deliver_ = true;         // messages still go to the handler
-  bool closeQueued_ = false;    // our close frame (or echo) is in out_
-  bool draining_ = false;       // close written, write side shut, reading until EOF
+  bool deliver_ = true;       // messages still go to the handler
+  bool closeQueued_ = false;  // our close frame (or echo) is in out_
+  bool draining_ = false;     // close written, write side shut, reading until EOF
   bool flushRequested_ = false;
-  bool writeArmed_ = false;     // EPOLLOUT registered
-  bool doomed_ = false;         // teardown at the end of the loop iteration
+  bool writeArmed_ = false;  // EPOLLOUT registered
+  bool doomed_ = false;      // teardown at the end of the loop iteration
 };
 
 }  // namespace wind::gateway

@@ -1,10 +1,9 @@
 #include "gateway/event_loop.h"
 
+#include <Poco/Logger.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-
-#include <Poco/Logger.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -36,11 +35,15 @@ sdk::ConnectionId makeId(std::uint32_t serial, std::uint32_t slot, std::uint8_t 
   return sdk::ConnectionId{(std::uint64_t{serial} << 32) | (std::uint64_t{slot} << 8) | loop};
 }
 
-[[noreturn]] void throwErrno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
+[[noreturn]] void throwErrno(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
 
 }  // namespace
 
-std::uint8_t loopIndexOf(sdk::ConnectionId id) noexcept { return static_cast<std::uint8_t>(sdk::value(id) & 0xFF); }
+std::uint8_t loopIndexOf(sdk::ConnectionId id) noexcept {
+  return static_cast<std::uint8_t>(sdk::value(id) & 0xFF);
+}
 
 EventLoop::EventLoop(std::uint8_t index, const LoopSettings& settings, SessionFactory& sessions,
                      Poco::Logger& logger, SteadyClock clock, std::atomic<std::size_t>& live)
@@ -154,7 +157,10 @@ void EventLoop::run() {
       break;
     }
     runInbox();
-    for (int i = 0; i < ready; ++i) dispatch(events[static_cast<std::size_t>(i)].data.u64, events[static_cast<std::size_t>(i)].events);
+    for (int i = 0; i < ready; ++i) {
+      const epoll_event& event = events[static_cast<std::size_t>(i)];
+      dispatch(event.data.u64, event.events);
+    }
     runTimers();
     runCloseTimers();
     flushRequested();
@@ -194,7 +200,7 @@ int EventLoop::pollTimeoutMs() {
 int EventLoop::closeTimeoutMs() const {
   if (closeTimers_.empty()) return -1;
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(closeTimers_.front().when -
-                                                                  std::chrono::steady_clock::now());
+                                                                 std::chrono::steady_clock::now());
   return static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, INT_MAX));
 }
 
@@ -229,7 +235,8 @@ void EventLoop::runTask(Task& task) {
 }
 
 void EventLoop::adoptNow(Task& task) {
-  if (shuttingDown_ || serial_ >= kMaxSerial || (freeSlots_.empty() && slots_.size() >= kMaxSlots)) {
+  if (shuttingDown_ || serial_ >= kMaxSerial ||
+      (freeSlots_.empty() && slots_.size() >= kMaxSlots)) {
     ::close(task.fd);
     releaseReservation();
     return;
@@ -254,7 +261,8 @@ void EventLoop::adoptNow(Task& task) {
     return;
   }
   connection.open(sessions_);
-  if (!task.text.empty() && !connection.doomed()) connection.receive(task.text.data(), task.text.size());
+  if (!task.text.empty() && !connection.doomed())
+    connection.receive(task.text.data(), task.text.size());
 }
 
 void EventLoop::startShutdown() {
@@ -306,7 +314,8 @@ void EventLoop::runCloseTimers() {
 }
 
 void EventLoop::armCloseTimer(Connection& connection) {
-  closeTimers_.push_back(Timer{std::chrono::steady_clock::now() + settings_.closeTimeout, connection.id()});
+  closeTimers_.push_back(
+      Timer{std::chrono::steady_clock::now() + settings_.closeTimeout, connection.id()});
   std::push_heap(closeTimers_.begin(), closeTimers_.end(), std::greater<>{});
 }
 

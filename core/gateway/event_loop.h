@@ -51,8 +51,8 @@ class EventLoop {
 
   // `live` counts connections across all loops (reserved by the caller
   // before adopt(), released here when a connection ends).
-  EventLoop(std::uint8_t index, const LoopSettings& settings, SessionFactory& sessions, Poco::Logger& logger,
-            SteadyClock clock, std::atomic<std::size_t>& live);
+  EventLoop(std::uint8_t index, const LoopSettings& settings, SessionFactory& sessions,
+            Poco::Logger& logger, SteadyClock clock, std::atomic<std::size_t>& live);
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;

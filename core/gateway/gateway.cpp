@@ -1,12 +1,5 @@
 #include "gateway/gateway.h"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <Poco/Base64Encoder.h>
 #include <Poco/Buffer.h>
 #include <Poco/Logger.h>
@@ -17,6 +10,12 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/String.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <sstream>
@@ -33,16 +32,17 @@ std::string acceptKey(const std::string& key) {
   const Poco::DigestEngine::Digest& digest = sha1.digest();
   std::ostringstream out;
   Poco::Base64Encoder base64(out);
-  base64.write(reinterpret_cast<const char*>(digest.data()), static_cast<std::streamsize>(digest.size()));
+  base64.write(reinterpret_cast<const char*>(digest.data()),
+               static_cast<std::streamsize>(digest.size()));
   base64.close();
   return out.str();
 }
 
 // The messages are fixed ASCII sentences: nothing to escape.
-void sendError(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, int code,
-               const std::string& message) {
-  const std::string body =
-      R"({"type":"error","payload":{"code":)" + std::to_string(code) + R"(,"message":")" + message + R"("}})";
+void sendError(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+               int code, const std::string& message) {
+  const std::string body = R"({"type":"error","payload":{"code":)" + std::to_string(code) +
+                           R"(,"message":")" + message + R"("}})";
   response.setStatusAndReason(status);
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -51,10 +51,13 @@ void sendError(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse:
 
 // Why the handshake is unacceptable, or empty when it is fine.
 std::string handshakeProblem(const Poco::Net::HTTPServerRequest& request) {
-  if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_GET) return "WebSocket upgrade requires GET.";
-  if (Poco::icompare(request.get("Upgrade", ""), "websocket") != 0) return "Missing Upgrade: websocket.";
+  if (request.getMethod() != Poco::Net::HTTPRequest::HTTP_GET)
+    return "WebSocket upgrade requires GET.";
+  if (Poco::icompare(request.get("Upgrade", ""), "websocket") != 0)
+    return "Missing Upgrade: websocket.";
   if (!request.hasToken("Connection", "upgrade")) return "Missing Connection: upgrade.";
-  if (request.get("Sec-WebSocket-Version", "") != "13") return "Unsupported WebSocket version (13 required).";
+  if (request.get("Sec-WebSocket-Version", "") != "13")
+    return "Unsupported WebSocket version (13 required).";
   if (Poco::trim(request.get("Sec-WebSocket-Key", "")).empty()) return "Missing Sec-WebSocket-Key.";
   return {};
 }
@@ -87,12 +90,13 @@ Gateway::Gateway(const config::Config& config, SessionFactory& sessions, Poco::L
   settings.outboundQueueBytes = config.websocket.outboundQueueBytes;
   settings.closeTimeout = options.closeTimeout;
   settings.shutdownGrace = options.shutdownGrace;
-  SteadyClock clock = options.clock ? options.clock : SteadyClock([] { return std::chrono::steady_clock::now(); });
+  SteadyClock clock =
+      options.clock ? options.clock : SteadyClock([] { return std::chrono::steady_clock::now(); });
   const unsigned count = loopCount(config);
   loops_.reserve(count);
   for (unsigned i = 0; i < count; ++i) {
-    loops_.push_back(
-        std::make_unique<EventLoop>(static_cast<std::uint8_t>(i), settings, sessions, logger, clock, live_));
+    loops_.push_back(std::make_unique<EventLoop>(static_cast<std::uint8_t>(i), settings, sessions,
+                                                 logger, clock, live_));
   }
 }
 
@@ -110,9 +114,12 @@ void Gateway::shutdown() {
   for (auto& loop : loops_) loop->join();
 }
 
-std::size_t Gateway::connectionCount() const noexcept { return live_.load(std::memory_order_relaxed); }
+std::size_t Gateway::connectionCount() const noexcept {
+  return live_.load(std::memory_order_relaxed);
+}
 
-void Gateway::upgrade(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+void Gateway::upgrade(Poco::Net::HTTPServerRequest& request,
+                      Poco::Net::HTTPServerResponse& response) {
   using Poco::Net::HTTPResponse;
   if (const std::string problem = handshakeProblem(request); !problem.empty()) {
     response.set("Sec-WebSocket-Version", "13");
@@ -138,11 +145,13 @@ void Gateway::upgrade(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServ
   }
 }
 
-bool Gateway::handOver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+bool Gateway::handOver(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) {
   using Poco::Net::HTTPResponse;
   auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
   if (impl == nullptr) {
-    sendError(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, 5000, "Upgrade not possible here.");
+    sendError(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, 5000,
+              "Upgrade not possible here.");
     return false;
   }
   response.setStatusAndReason(HTTPResponse::HTTP_SWITCHING_PROTOCOLS);
@@ -176,7 +185,8 @@ bool Gateway::handOver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSer
   return true;
 }
 
-void Gateway::post(sdk::ConnectionId connection, std::function<void(Link&, ConnectionHandler&)> work) noexcept {
+void Gateway::post(sdk::ConnectionId connection,
+                   std::function<void(Link&, ConnectionHandler&)> work) noexcept {
   EventLoop* loop = loopFor(connection);
   if (loop == nullptr) return;
   try {

@@ -31,8 +31,8 @@ struct GatewayOptions {
 class Gateway final : public http::UpgradeHandler, public Transport {
  public:
   // Reads server.event_loops (0 = one per core), server.max_connections,
-  // websocket.max_frame_bytes and websocket.outbound_queue_bytes. `sessions` and `logger` must outlive
-  // the Gateway.
+  // websocket.max_frame_bytes and websocket.outbound_queue_bytes. `sessions` and `logger` must
+  // outlive the Gateway.
   Gateway(const config::Config& config, SessionFactory& sessions, Poco::Logger& logger,
           GatewayOptions options = {});
   // Shuts down if still running.
@@ -56,10 +56,12 @@ class Gateway final : public http::UpgradeHandler, public Transport {
   // (400 with a JSON error otherwise, 503 over the connection limit or while
   // shutting down), answers 101, detaches the socket from Poco (keeping any
   // bytes already buffered) and hands it to the least-loaded loop.
-  void upgrade(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+  void upgrade(Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) override;
 
   // Transport: any thread; unknown or closed ids are ignored.
-  void post(sdk::ConnectionId connection, std::function<void(Link&, ConnectionHandler&)> work) noexcept override;
+  void post(sdk::ConnectionId connection,
+            std::function<void(Link&, ConnectionHandler&)> work) noexcept override;
   void send(sdk::ConnectionId connection, std::string frame) noexcept override;
 
  private:

@@ -3,6 +3,13 @@
 // 64-byte text frames outstanding on each of `connections` sockets.
 //
 //   wind-gateway-bench [connections=100] [inFlight=8] [seconds=5] [loops=1]
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -11,18 +18,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <Poco/Logger.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/StreamSocket.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway/gateway.h"
@@ -57,7 +57,8 @@ class EchoFactory final : public gateway::SessionFactory {
 class UpgradeOnly final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit UpgradeOnly(http::UpgradeHandler& upgrades) : upgrades_(upgrades) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new Handler(upgrades_);
   }
 
@@ -65,7 +66,8 @@ class UpgradeOnly final : public Poco::Net::HTTPRequestHandlerFactory {
   class Handler final : public Poco::Net::HTTPRequestHandler {
    public:
     explicit Handler(http::UpgradeHandler& upgrades) : upgrades_(upgrades) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
       upgrades_.upgrade(request, response);
     }
 
@@ -90,7 +92,9 @@ std::string clientFrames(std::size_t count) {
 double processCpuSeconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -98,6 +102,18 @@ double threadCpuSeconds() {
   timespec t{};
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+// Resident set size in bytes.
+std::size_t residentBytes() {
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  unsigned long pages = 0;
+  unsigned long resident = 0;
+  if (statm != nullptr) {
+    if (std::fscanf(statm, "%lu %lu", &pages, &resident) != 2) resident = 0;
+    std::fclose(statm);
+  }
+  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
 }
 
 int handshake(const Poco::Net::SocketAddress& address) {
@@ -108,7 +124,8 @@ int handshake(const Poco::Net::SocketAddress& address) {
   socket.sendBytes(request.data(), static_cast<int>(request.size()));
   std::string response;
   char c = 0;
-  while (response.find("\r\n\r\n") == std::string::npos && socket.receiveBytes(&c, 1) == 1) response += c;
+  while (response.find("\r\n\r\n") == std::string::npos && socket.receiveBytes(&c, 1) == 1)
+    response += c;
   const int fd = ::dup(socket.impl()->sockfd());
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
   const int one = 1;
@@ -143,13 +160,21 @@ int main(int argc, char** argv) {
   const std::string burst = clientFrames(1024);
   const int epoll = ::epoll_create1(0);
   std::vector<Client> clients(connections);
+  const std::size_t residentBefore = residentBytes();
   for (std::size_t i = 0; i < connections; ++i) {
     clients[i].fd = handshake(listener.address());
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u64 = i;
     ::epoll_ctl(epoll, EPOLL_CTL_ADD, clients[i].fd, &event);
-    [[maybe_unused]] auto sent = ::send(clients[i].fd, burst.data(), inFlight * kClientFrame, MSG_NOSIGNAL);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the loops adopt them
+  std::printf(
+      "idle: %.0f bytes of user-space memory per connection (both ends, one process)\n",
+      static_cast<double>(residentBytes() - residentBefore) / static_cast<double>(connections));
+  for (Client& client : clients) {
+    [[maybe_unused]] auto sent =
+        ::send(client.fd, burst.data(), inFlight * kClientFrame, MSG_NOSIGNAL);
   }
 
   std::vector<char> buffer(1 << 20);
@@ -172,20 +197,22 @@ int main(int argc, char** argv) {
       // Replace each echo with a new frame: constant frames in flight.
       for (std::size_t left = frames; left > 0;) {
         const std::size_t now = std::min<std::size_t>(left, 1024);
-        [[maybe_unused]] auto sent = ::send(client.fd, burst.data(), now * kClientFrame, MSG_NOSIGNAL);
+        [[maybe_unused]] auto sent =
+            ::send(client.fd, burst.data(), now * kClientFrame, MSG_NOSIGNAL);
         left -= now;
       }
     }
   }
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double clientCpu = threadCpuSeconds() - clientCpuStart;
   // Everything but the client thread is the server (its loops, mostly).
   const double serverCpu = processCpuSeconds() - processCpuStart - clientCpu;
   std::printf(
       "%zu connections x %zu in flight, %u loop(s): %zu echoes in %.2f s = %.0f frames/s; "
       "server CPU %.2f s = %.0f frames per server CPU second\n",
-      connections, inFlight, loops, echoed, elapsed, static_cast<double>(echoed) / elapsed, serverCpu,
-      static_cast<double>(echoed) / serverCpu);
+      connections, inFlight, loops, echoed, elapsed, static_cast<double>(echoed) / elapsed,
+      serverCpu, static_cast<double>(echoed) / serverCpu);
   for (Client& client : clients) ::close(client.fd);
   ::close(epoll);
   server.stopAll(true);

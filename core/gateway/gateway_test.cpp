@@ -2,8 +2,6 @@
 // blocking WebSocket client (and a raw socket where Poco's client can't).
 #include "gateway/gateway.h"
 
-#include <gtest/gtest.h>
-
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -19,6 +17,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -120,7 +119,8 @@ class EchoFactory final : public SessionFactory {
 class UpgradeRequestHandler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit UpgradeRequestHandler(http::UpgradeHandler& upgrades) : upgrades_(upgrades) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     upgrades_.upgrade(request, response);
   }
 
@@ -130,7 +130,8 @@ class UpgradeRequestHandler final : public Poco::Net::HTTPRequestHandler {
 
 class NotFoundHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest&,
+                     Poco::Net::HTTPServerResponse& response) override {
     response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_FOUND);
     response.setContentLength(0);
     response.send();
@@ -140,7 +141,8 @@ class NotFoundHandler final : public Poco::Net::HTTPRequestHandler {
 class TestRequestHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit TestRequestHandlerFactory(http::UpgradeHandler& upgrades) : upgrades_(upgrades) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest& request) override {
     if (request.getURI() == "/ws") return new UpgradeRequestHandler(upgrades_);
     return new NotFoundHandler;
   }
@@ -175,11 +177,13 @@ class GatewayTest : public ::testing::Test {
     options.closeTimeout = 300ms;
     options.shutdownGrace = 2s;
     options.clock = [this] { return clock_.now(); };
-    gateway_ = std::make_unique<Gateway>(testConfig(maxConnections), factory_, Poco::Logger::get("gateway_test"), options);
+    gateway_ = std::make_unique<Gateway>(testConfig(maxConnections), factory_,
+                                         Poco::Logger::get("gateway_test"), options);
     gateway_->start();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(4);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new TestRequestHandlerFactory(*gateway_), listener_, params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new TestRequestHandlerFactory(*gateway_),
+                                                      listener_, params);
     server_->start();
   }
 
@@ -190,7 +194,8 @@ class GatewayTest : public ::testing::Test {
 
   std::unique_ptr<WebSocket> connect() {
     Poco::Net::HTTPClientSession session("127.0.0.1", listener_.address().port());
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws", Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
     Poco::Net::HTTPResponse response;
     auto socket = std::make_unique<WebSocket>(session, request, response);
     socket->setReceiveTimeout(Poco::Timespan(20, 0));
@@ -203,14 +208,16 @@ class GatewayTest : public ::testing::Test {
     int opcode() const { return flags & WebSocket::FRAME_OP_BITMASK; }
     int closeCode() const {
       return payload.size() < 2 ? 0
-                                 : (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]);
+                                : (static_cast<unsigned char>(payload[0]) << 8) |
+                                      static_cast<unsigned char>(payload[1]);
     }
   };
 
   static Frame receive(WebSocket& socket) {
     std::string buffer(256 * 1024, '\0');
     Frame frame;
-    const int size = socket.receiveFrame(buffer.data(), static_cast<int>(buffer.size()), frame.flags);
+    const int size =
+        socket.receiveFrame(buffer.data(), static_cast<int>(buffer.size()), frame.flags);
     frame.payload = buffer.substr(0, static_cast<std::size_t>(std::max(size, 0)));
     return frame;
   }
@@ -319,7 +326,8 @@ TEST_F(GatewayTest, PostedWorkRunsInOrder) {
   std::thread poster([&] {
     for (int i = 0; i < 200; ++i) {
       if (i % 2 == 0) {
-        gateway_->post(id, [i](Link& link, ConnectionHandler&) { link.sendText(std::to_string(i)); });
+        gateway_->post(id,
+                       [i](Link& link, ConnectionHandler&) { link.sendText(std::to_string(i)); });
       } else {
         gateway_->send(id, std::to_string(i));
       }
@@ -420,7 +428,8 @@ TEST_F(GatewayTest, KeepsBytesSentRightBehindTheHandshake) {
   wire += "\x81";
   wire += static_cast<char>(0x80 | payload.size());
   wire.append(key, 4);
-  for (std::size_t i = 0; i < payload.size(); ++i) wire += static_cast<char>(payload[i] ^ key[i % 4]);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    wire += static_cast<char>(payload[i] ^ key[i % 4]);
   raw.sendBytes(wire.data(), static_cast<int>(wire.size()));
 
   std::string received;
@@ -449,13 +458,15 @@ std::string httpGet(const Poco::Net::SocketAddress& address, Poco::Net::HTTPRequ
 
 TEST_F(GatewayTest, RejectsABadHandshakeWithJson) {
   startServer();
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws", Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws",
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
   Poco::Net::HTTPResponse response;
   const std::string body = httpGet(listener_.address(), request, response);
   EXPECT_EQ(response.getStatus(), Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
   EXPECT_EQ(body.rfind(R"({"type":"error","payload":{"code":4000,"message":")", 0), 0U) << body;
 
-  Poco::Net::HTTPRequest versionless(Poco::Net::HTTPRequest::HTTP_GET, "/ws", Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest versionless(Poco::Net::HTTPRequest::HTTP_GET, "/ws",
+                                     Poco::Net::HTTPMessage::HTTP_1_1);
   versionless.set("Upgrade", "websocket");
   versionless.set("Connection", "Upgrade");
   versionless.set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");

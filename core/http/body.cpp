@@ -50,7 +50,8 @@ Fields parseJson(const std::string& body, const std::vector<std::string>& wanted
   } catch (const Poco::Exception&) {
     throw invalid("Malformed JSON body.");
   }
-  if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) throw invalid("The JSON body must be an object.");
+  if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
+    throw invalid("The JSON body must be an object.");
   const auto object = parsed.extract<Poco::JSON::Object::Ptr>();
   Fields fields;
   for (const auto& name : wanted) {
@@ -78,9 +79,12 @@ double qualityOf(const std::string& accept, const std::string& type, const std::
     const auto t = Poco::toLower(value.substr(0, slash));
     const auto s = Poco::toLower(value.substr(slash + 1));
     int specificity = -1;
-    if (t == type && s == subtype) specificity = 2;
-    else if (t == type && s == "*") specificity = 1;
-    else if (t == "*" && s == "*") specificity = 0;
+    if (t == type && s == subtype)
+      specificity = 2;
+    else if (t == type && s == "*")
+      specificity = 1;
+    else if (t == "*" && s == "*")
+      specificity = 0;
     if (specificity <= bestSpecificity) continue;
     double q = 1;
     if (parameters.has("q") && !Poco::NumberParser::tryParseFloat(parameters.get("q"), q)) q = 0;
@@ -92,10 +96,12 @@ double qualityOf(const std::string& accept, const std::string& type, const std::
 
 }  // namespace
 
-Fields parseFields(const std::string& contentType, const std::string& body, const std::vector<std::string>& wanted) {
+Fields parseFields(const std::string& contentType, const std::string& body,
+                   const std::vector<std::string>& wanted) {
   if (contentType.empty()) {
     if (body.empty()) return {};
-    throw invalid("Missing Content-Type: use application/x-www-form-urlencoded or application/json.");
+    throw invalid(
+        "Missing Content-Type: use application/x-www-form-urlencoded or application/json.");
   }
   Poco::Net::MediaType type("application/octet-stream");
   try {
@@ -105,7 +111,8 @@ Fields parseFields(const std::string& contentType, const std::string& body, cons
   }
   if (type.matches("application", "x-www-form-urlencoded")) return parseForm(body, wanted);
   if (type.matches("application", "json")) return parseJson(body, wanted);
-  throw invalid("Unsupported Content-Type: use application/x-www-form-urlencoded or application/json.");
+  throw invalid(
+      "Unsupported Content-Type: use application/x-www-form-urlencoded or application/json.");
 }
 
 std::string readLimited(std::istream& in, std::size_t maxBytes) {
@@ -117,6 +124,16 @@ std::string readLimited(std::istream& in, std::size_t maxBytes) {
     if (body.size() > maxBytes) throw BodyError(413, 4013, "Request body too large.");
   }
   return body;
+}
+
+bool drain(std::istream& in, std::size_t maxBytes) {
+  char chunk[8192];
+  std::size_t dropped = 0;
+  while (in && dropped <= maxBytes) {
+    in.read(chunk, sizeof chunk);
+    dropped += static_cast<std::size_t>(in.gcount());
+  }
+  return !in;
 }
 
 bool isValidUtf8(std::string_view text) noexcept {

@@ -34,11 +34,17 @@ using Fields = std::map<std::string, std::string, std::less<>>;
 // JSON field that is not a string, bad percent-encoding, invalid JSON, a
 // JSON body that is not an object, invalid UTF-8 in a wanted field, or any
 // other content type throws BodyError(400, 4000).
-Fields parseFields(const std::string& contentType, const std::string& body, const std::vector<std::string>& wanted);
+Fields parseFields(const std::string& contentType, const std::string& body,
+                   const std::vector<std::string>& wanted);
 
 // Reads the whole stream unless it holds more than `maxBytes`: then throws
 // BodyError(413, 4013) after reading at most maxBytes + 1 bytes.
 std::string readLimited(std::istream& in, std::size_t maxBytes);
+
+// Reads and drops at most `maxBytes` more bytes of `in`; true when it reached
+// the end. Answering a large body before reading it would let the kernel
+// reset the connection and lose the answer; draining first avoids that.
+bool drain(std::istream& in, std::size_t maxBytes);
 
 bool isValidUtf8(std::string_view text) noexcept;
 

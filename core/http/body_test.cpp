@@ -20,8 +20,8 @@ int statusOf(const std::string& contentType, const std::string& body) {
 }
 
 TEST(ParseFields, FormUrlEncoded) {
-  const auto fields =
-      parseFields("application/x-www-form-urlencoded", "name=Ann&email=a%40b.c&password=p+w%20d&extra=1", kWanted);
+  const auto fields = parseFields("application/x-www-form-urlencoded",
+                                  "name=Ann&email=a%40b.c&password=p+w%20d&extra=1", kWanted);
   EXPECT_EQ(fieldOf(fields, "name"), "Ann");
   EXPECT_EQ(fieldOf(fields, "email"), "a@b.c");
   EXPECT_EQ(fieldOf(fields, "password"), "p w d");
@@ -29,14 +29,16 @@ TEST(ParseFields, FormUrlEncoded) {
 }
 
 TEST(ParseFields, FormWithCharsetParameterAndMissingFields) {
-  const auto fields = parseFields("application/x-www-form-urlencoded; charset=UTF-8", "name=", kWanted);
+  const auto fields =
+      parseFields("application/x-www-form-urlencoded; charset=UTF-8", "name=", kWanted);
   EXPECT_EQ(fieldOf(fields, "name"), "");
   EXPECT_FALSE(fieldOf(fields, "email"));
 }
 
 TEST(ParseFields, Json) {
-  const auto fields = parseFields("application/json; charset=utf-8",
-                                  R"({"name":"Ann","email":"a@b.c","password":"p\u00e9","other":5})", kWanted);
+  const auto fields =
+      parseFields("application/json; charset=utf-8",
+                  R"({"name":"Ann","email":"a@b.c","password":"p\u00e9","other":5})", kWanted);
   EXPECT_EQ(fieldOf(fields, "name"), "Ann");
   EXPECT_EQ(fieldOf(fields, "password"), "pé");
   EXPECT_EQ(fields.size(), 3u);
@@ -82,13 +84,20 @@ TEST(ReadLimited, ReadsUpToTheLimitAndRefusesMore) {
   }
 }
 
+TEST(Drain, StopsAtTheBound) {
+  std::istringstream small(std::string(100, 'a'));
+  EXPECT_TRUE(drain(small, 1000));
+  std::istringstream big(std::string(100000, 'a'));
+  EXPECT_FALSE(drain(big, 1000));
+}
+
 TEST(IsValidUtf8, AcceptsAndRejects) {
   EXPECT_TRUE(isValidUtf8(""));
   EXPECT_TRUE(isValidUtf8("plain"));
   EXPECT_TRUE(isValidUtf8("é中😀"));
-  EXPECT_FALSE(isValidUtf8("\xc3"));          // truncated
-  EXPECT_FALSE(isValidUtf8("\x80"));          // lone continuation
-  EXPECT_FALSE(isValidUtf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(isValidUtf8("\xc3"));              // truncated
+  EXPECT_FALSE(isValidUtf8("\x80"));              // lone continuation
+  EXPECT_FALSE(isValidUtf8("\xc0\xaf"));          // overlong
   EXPECT_FALSE(isValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
 }
 

@@ -39,9 +39,9 @@ Poco::Net::ServerSocket bindSocket(const config::Config& config) {
 
 }  // namespace
 
-HttpServer::HttpServer(const config::Config& config, auth::Accounts& accounts, UpgradeHandler& upgrade,
-                       std::function<bool()> ready, std::function<std::string()> metricsText,
-                       Poco::Logger& logger)
+HttpServer::HttpServer(const config::Config& config, auth::Accounts& accounts,
+                       UpgradeHandler& upgrade, std::function<bool()> ready,
+                       std::function<std::string()> metricsText, Poco::Logger& logger)
     : logger_(logger),
       router_({config, accounts, upgrade, std::move(ready), std::move(metricsText), logger}),
       pool_("wind-http", 1, threadsOf(config)),

@@ -30,7 +30,8 @@ class HttpServer {
   // Every reference must outlive this. `ready` answers /readyz,
   // `metricsText` /metrics; both are called on HTTP pool threads.
   HttpServer(const config::Config& config, auth::Accounts& accounts, UpgradeHandler& upgrade,
-             std::function<bool()> ready, std::function<std::string()> metricsText, Poco::Logger& logger);
+             std::function<bool()> ready, std::function<std::string()> metricsText,
+             Poco::Logger& logger);
   // Stops if still running.
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;

@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
@@ -80,13 +81,14 @@ class HttpServerTest : public ::testing::Test {
     accounts_ = std::make_unique<auth::Accounts>(database_, mailer_, ids_, clock_, config_,
                                                  Poco::Logger::get("http_test"), options);
     server_ = std::make_unique<HttpServer>(
-        config_, *accounts_, upgrade_, [this] { return ready_.load(); }, [] { return std::string("wind_up 1\n"); },
-        Poco::Logger::get("http_test"));
+        config_, *accounts_, upgrade_, [this] { return ready_.load(); },
+        [] { return std::string("wind_up 1\n"); }, Poco::Logger::get("http_test"));
     server_->start();
   }
 
   Reply call(const std::string& method, const std::string& path, const std::string& body = "",
-             const std::string& contentType = "", const std::map<std::string, std::string>& headers = {}) {
+             const std::string& contentType = "",
+             const std::map<std::string, std::string>& headers = {}) {
     Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
     HTTPRequest request(method, path, HTTPRequest::HTTP_1_1);
     for (const auto& [name, value] : headers) request.set(name, value);
@@ -111,10 +113,13 @@ class HttpServerTest : public ::testing::Test {
   }
 
   std::string activeToken() {
-    EXPECT_EQ(postJson("/api/v1/auth/register", R"({"name":"ann","email":"ann@x.org","password":"password1"})").status,
+    EXPECT_EQ(postJson("/api/v1/auth/register",
+                       R"({"name":"ann","email":"ann@x.org","password":"password1"})")
+                  .status,
               201);
     EXPECT_EQ(call("GET", "/api/v1/auth/email_verify/" + mailer_.lastKey()).status, 201);
-    const auto login = postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})");
+    const auto login =
+        postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})");
     EXPECT_EQ(login.status, 201);
     return login.payload("token");
   }
@@ -154,7 +159,8 @@ TEST_F(HttpServerTest, PagesAndUnknownPaths) {
     EXPECT_EQ(page.status, 200) << path;
     EXPECT_EQ(page.contentType, "text/html; charset=utf-8");
   }
-  EXPECT_NE(call("GET", "/register").body.find("action=\"/api/v1/auth/register\""), std::string::npos);
+  EXPECT_NE(call("GET", "/register").body.find("action=\"/api/v1/auth/register\""),
+            std::string::npos);
   const auto missing = call("GET", "/nope");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.code(), 4004);
@@ -181,18 +187,22 @@ TEST_F(HttpServerTest, WebSocketPathGoesToTheUpgradeHandler) {
 }
 
 TEST_F(HttpServerTest, RegisterVerifyLoginLogout) {
-  const auto registered = call("POST", "/api/v1/auth/register", "name=ann&email=ann%40x.org&password=password1",
-                               "application/x-www-form-urlencoded");
+  const auto registered =
+      call("POST", "/api/v1/auth/register", "name=ann&email=ann%40x.org&password=password1",
+           "application/x-www-form-urlencoded");
   EXPECT_EQ(registered.status, 201);
   EXPECT_EQ(registered.json()->getValue<std::string>("type"), "info");
   EXPECT_EQ(registered.payload("message"), "verification email sent.");
-  EXPECT_EQ(postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})").code(), 4005);
+  EXPECT_EQ(
+      postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})").code(),
+      4005);
 
   const auto key = mailer_.lastKey();
   const auto verified = call("GET", "/api/v1/auth/email_verify/" + key);
   EXPECT_EQ(verified.status, 201);
   EXPECT_EQ(verified.payload("message"), "account successfully created.");
-  const auto again = call("GET", "/api/v1/auth/email_verify/" + key, "", "", {{"Accept", "text/html"}});
+  const auto again =
+      call("GET", "/api/v1/auth/email_verify/" + key, "", "", {{"Accept", "text/html"}});
   EXPECT_EQ(again.status, 404);
   EXPECT_EQ(again.contentType, "text/html; charset=utf-8");
   EXPECT_NE(again.body.find("/login"), std::string::npos);
@@ -200,18 +210,23 @@ TEST_F(HttpServerTest, RegisterVerifyLoginLogout) {
   EXPECT_EQ(againJson.code(), 4004);
   EXPECT_EQ(againJson.payload("message"), "The session has expired or does not exist.");
 
-  const auto login = postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})");
+  const auto login =
+      postJson("/api/v1/auth/login", R"({"email":"ann@x.org","password":"password1"})");
   EXPECT_EQ(login.status, 201);
   EXPECT_EQ(login.json()->getValue<std::string>("type"), "auth");
   const auto token = login.payload("token");
   EXPECT_TRUE(accounts_->authenticate(token));
 
   EXPECT_EQ(call("POST", "/api/v1/auth/logout").code(), 4002);
-  EXPECT_EQ(call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Basic eDp5"}}).status, 401);
-  const auto out = call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Basic eDp5"}}).status,
+            401);
+  const auto out =
+      call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(out.status, 200);
   EXPECT_EQ(out.payload("message"), "logged out.");
-  EXPECT_EQ(call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + token}}).status, 401);
+  EXPECT_EQ(
+      call("POST", "/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + token}}).status,
+      401);
 }
 
 TEST_F(HttpServerTest, BadBodies) {
@@ -224,20 +239,27 @@ TEST_F(HttpServerTest, BadBodies) {
   const auto large = postJson("/api/v1/auth/register", std::string(2000, ' '));
   EXPECT_EQ(large.status, 413);
   EXPECT_EQ(large.code(), 4013);
+  const auto huge = postJson("/api/v1/auth/register", std::string(300000, ' '));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(huge.code(), 4013);
 }
 
 TEST_F(HttpServerTest, NameTakenIs409) {
   activeToken();
-  const auto taken = postJson("/api/v1/auth/register", R"({"name":"ANN","email":"b@x.org","password":"password1"})");
+  const auto taken = postJson("/api/v1/auth/register",
+                              R"({"name":"ANN","email":"b@x.org","password":"password1"})");
   EXPECT_EQ(taken.status, 409);
   EXPECT_EQ(taken.code(), 4009);
 }
 
 TEST_F(HttpServerTest, FailedLoginsGet429WithRetryAfter) {
   for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(postJson("/api/v1/auth/login", R"({"email":"z@x.org","password":"wrongpass"})").status, 401);
+    EXPECT_EQ(
+        postJson("/api/v1/auth/login", R"({"email":"z@x.org","password":"wrongpass"})").status,
+        401);
   }
-  const auto limited = postJson("/api/v1/auth/login", R"({"email":"z@x.org","password":"wrongpass"})");
+  const auto limited =
+      postJson("/api/v1/auth/login", R"({"email":"z@x.org","password":"wrongpass"})");
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.code(), 4029);
   EXPECT_FALSE(limited.retryAfter.empty());
@@ -261,6 +283,41 @@ TEST_F(HttpServerTest, KeepAliveSurvivesAnUnreadBody) {
     Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
     EXPECT_EQ(response.getStatus(), 200);
   }
+}
+
+TEST_F(HttpServerTest, SurvivesMalformedRequests) {
+  const std::vector<std::string> inputs{
+      "GARBAGE\r\n\r\n",
+      "POST /api/v1/auth/login HTTP/1.1\r\nContent-Length: -5\r\n\r\nabc",
+      "POST /api/v1/auth/login HTTP/1.1\r\nContent-Length: abc\r\n\r\nabc",
+      "POST /api/v1/auth/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: "
+      "application/json\r\n\r\n"
+      "zz\r\nabc\r\n0\r\n\r\n",
+      "GET /%zz HTTP/1.1\r\n\r\n",
+      "GET /healthz HTTP/1.1\r\nX: " + std::string(20000, 'a') + "\r\n\r\n",
+      "POST /api/v1/auth/logout HTTP/1.1\r\nAuthorization: Bearer\r\nContent-Length: 0\r\n\r\n",
+      std::string("POST /api/v1/auth/login HTTP/1.1\r\nContent-Type: "
+                  "application/json\r\nContent-Length: 8\r\n\r\n"
+                  "{\"a\":\0}",
+                  94),
+  };
+  for (const auto& input : inputs) {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+    socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    socket.sendBytes(input.data(), static_cast<int>(input.size()));
+    socket.shutdownSend();
+    char buffer[4096];
+    std::string answer;
+    try {
+      for (int n = 0; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;)
+        answer.append(buffer, static_cast<std::size_t>(n));
+    } catch (const Poco::Exception&) {
+    }
+    // Each is refused (or, for logout, unauthorized), never served as valid.
+    EXPECT_EQ(answer.find("HTTP/1.1 2"), std::string::npos)
+        << input.substr(0, 60) << " -> " << answer.substr(0, 80);
+  }
+  EXPECT_EQ(call("GET", "/healthz").status, 200);
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ std::string errorJson(int code, const std::string& message) {
   return envelope("error", payload);
 }
 
-std::string envelopeJson(const std::string& type, const std::string& key, const std::string& value) {
+std::string envelopeJson(const std::string& type, const std::string& key,
+                         const std::string& value) {
   Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   payload->set(key, value);
   return envelope(type, payload);
@@ -48,8 +49,8 @@ void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::st
   sendBody(response, status, "application/json", json);
 }
 
-void sendError(Poco::Net::HTTPServerResponse& response, int status, int code, const std::string& message,
-               std::optional<std::chrono::seconds> retryAfter) {
+void sendError(Poco::Net::HTTPServerResponse& response, int status, int code,
+               const std::string& message, std::optional<std::chrono::seconds> retryAfter) {
   if (retryAfter) response.set("Retry-After", std::to_string(retryAfter->count()));
   sendJson(response, status, errorJson(code, message));
 }

@@ -20,7 +20,8 @@ std::string envelopeJson(const std::string& type, const std::string& key, const 
 void sendBody(Poco::Net::HTTPServerResponse& response, int status, const std::string& contentType,
               const std::string& body);
 void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json);
-void sendError(Poco::Net::HTTPServerResponse& response, int status, int code, const std::string& message,
+void sendError(Poco::Net::HTTPServerResponse& response, int status, int code,
+               const std::string& message,
                std::optional<std::chrono::seconds> retryAfter = std::nullopt);
 void sendHtml(Poco::Net::HTTPServerResponse& response, int status, const std::string& html);
 // An account Outcome as JSON: info → {"type":"info","payload":{"message":…}},

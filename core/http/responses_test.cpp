@@ -24,7 +24,8 @@ TEST(Responses, ErrorEnvelope) {
 TEST(Responses, InfoEnvelope) {
   const auto root = parse(envelopeJson("info", "message", "verification email sent."));
   EXPECT_EQ(root->getValue<std::string>("type"), "info");
-  EXPECT_EQ(root->getObject("payload")->getValue<std::string>("message"), "verification email sent.");
+  EXPECT_EQ(root->getObject("payload")->getValue<std::string>("message"),
+            "verification email sent.");
 }
 
 }  // namespace

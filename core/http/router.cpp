@@ -19,7 +19,8 @@ const std::string kAuthPrefix = "/api/v1/auth/";
 const std::string kVerifyPrefix = "email_verify/";
 
 bool hasBody(const HTTPServerRequest& request) {
-  return request.getChunkedTransferEncoding() || (request.hasContentLength() && request.getContentLength64() > 0);
+  return request.getChunkedTransferEncoding() ||
+         (request.hasContentLength() && request.getContentLength64() > 0);
 }
 
 // A body we do not read would be parsed as the next request on a kept-alive
@@ -33,13 +34,31 @@ void notFound(const HTTPServerRequest& request, HTTPServerResponse& response) {
   sendError(response, 404, 4004, "Not found.");
 }
 
-void methodNotAllowed(const HTTPServerRequest& request, HTTPServerResponse& response, const std::string& allow) {
+void methodNotAllowed(const HTTPServerRequest& request, HTTPServerResponse& response,
+                      const std::string& allow) {
   closeIfUnread(request, response);
   response.set("Allow", allow);
   sendError(response, 405, 4000, "Method not allowed.");
 }
 
-std::string clientAddress(const HTTPServerRequest& request) { return request.clientAddress().host().toString(); }
+// After a 413: read what a moderately oversized body still holds so that the
+// close after the answer is clean, but never more than kDrainBytes.
+void dropBody(HTTPServerRequest& request, HTTPServerResponse& response) {
+  constexpr std::size_t kDrainBytes = 1 << 20;
+  response.setKeepAlive(false);
+  if (request.hasContentLength() &&
+      request.getContentLength64() > static_cast<Poco::Int64>(kDrainBytes))
+    return;
+  try {
+    drain(request.stream(), kDrainBytes);
+  } catch (const Poco::Exception&) {
+    // A client that stalls mid-body gets the answer anyway.
+  }
+}
+
+std::string clientAddress(const HTTPServerRequest& request) {
+  return request.clientAddress().host().toString();
+}
 
 std::size_t maxBodyOf(const config::Config& config) {
   return config.server.maxBodyBytes > 0 ? config.server.maxBodyBytes : 65536;
@@ -55,18 +74,20 @@ void Router::handle(HTTPServerRequest& request, HTTPServerResponse& response) no
     try {
       route(request, response);
     } catch (const BodyError& error) {
-      if (error.status() == 413) response.setKeepAlive(false);
+      if (error.status() == 413) dropBody(request, response);
       if (!response.sent()) sendError(response, error.status(), error.code(), error.what());
     } catch (const Poco::TimeoutException&) {
       // The client stopped sending its body: nothing useful can be answered.
       response.setKeepAlive(false);
       if (!response.sent()) sendError(response, 408, 4000, "Request timed out.");
     } catch (const Poco::Exception& error) {
-      deps_.logger.error("http: %s %s: %s", request.getMethod(), request.getURI(), error.displayText());
+      deps_.logger.error("http: %s %s: %s", request.getMethod(), request.getURI(),
+                         error.displayText());
       response.setKeepAlive(false);
       if (!response.sent()) sendError(response, 500, 5000, auth::messages::kInternal);
     } catch (const std::exception& error) {
-      deps_.logger.error("http: %s %s: %s", request.getMethod(), request.getURI(), std::string(error.what()));
+      deps_.logger.error("http: %s %s: %s", request.getMethod(), request.getURI(),
+                         std::string(error.what()));
       response.setKeepAlive(false);
       if (!response.sent()) sendError(response, 500, 5000, auth::messages::kInternal);
     }
@@ -85,44 +106,53 @@ void Router::route(HTTPServerRequest& request, HTTPServerResponse& response) {
     return;
   }
   if (path == "/ws") {
-    if (request.getMethod() != HTTPRequest::HTTP_GET) return methodNotAllowed(request, response, "GET");
+    if (request.getMethod() != HTTPRequest::HTTP_GET)
+      return methodNotAllowed(request, response, "GET");
     deps_.upgrade.upgrade(request, response);
     return;
   }
-  if (path.starts_with(kAuthPrefix)) return routeAuth(path.substr(kAuthPrefix.size()), request, response);
+  if (path.starts_with(kAuthPrefix))
+    return routeAuth(path.substr(kAuthPrefix.size()), request, response);
   if (!routePage(path, request, response)) notFound(request, response);
 }
 
-void Router::routeAuth(const std::string& action, HTTPServerRequest& request, HTTPServerResponse& response) {
+void Router::routeAuth(const std::string& action, HTTPServerRequest& request,
+                       HTTPServerResponse& response) {
   const bool post = request.getMethod() == HTTPRequest::HTTP_POST;
   if (action.starts_with(kVerifyPrefix)) {
     const auto key = action.substr(kVerifyPrefix.size());
     if (key.find('/') != std::string::npos) return notFound(request, response);
-    if (request.getMethod() != HTTPRequest::HTTP_GET) return methodNotAllowed(request, response, "GET");
+    if (request.getMethod() != HTTPRequest::HTTP_GET)
+      return methodNotAllowed(request, response, "GET");
     return verifyEmail(key, request, response);
   }
-  if (action != "register" && action != "login" && action != "logout" && action != "resend_verification") {
+  if (action != "register" && action != "login" && action != "logout" &&
+      action != "resend_verification") {
     return notFound(request, response);
   }
   if (!post) return methodNotAllowed(request, response, "POST");
   if (action == "logout") return logout(request, response);
   if (action == "register") {
     const auto fields = fieldsOf(request, {"name", "email", "password"});
-    return sendOutcome(response, deps_.accounts.registerAccount(
-                                     {fieldOf(fields, "name"), fieldOf(fields, "email"), fieldOf(fields, "password")}));
+    return sendOutcome(
+        response, deps_.accounts.registerAccount({fieldOf(fields, "name"), fieldOf(fields, "email"),
+                                                  fieldOf(fields, "password")}));
   }
   if (action == "login") {
     const auto fields = fieldsOf(request, {"email", "password"});
-    return sendOutcome(response, deps_.accounts.login(fieldOf(fields, "email"), fieldOf(fields, "password"),
-                                                      clientAddress(request)));
+    return sendOutcome(response,
+                       deps_.accounts.login(fieldOf(fields, "email"), fieldOf(fields, "password"),
+                                            clientAddress(request)));
   }
   const auto fields = fieldsOf(request, {"email"});
-  sendOutcome(response, deps_.accounts.resendVerification(fieldOf(fields, "email"), clientAddress(request)));
+  sendOutcome(response,
+              deps_.accounts.resendVerification(fieldOf(fields, "email"), clientAddress(request)));
 }
 
-bool Router::routePage(const std::string& path, HTTPServerRequest& request, HTTPServerResponse& response) {
-  if (path != "/" && path != "/register" && path != "/login" && path != "/healthz" && path != "/readyz" &&
-      path != "/metrics") {
+bool Router::routePage(const std::string& path, HTTPServerRequest& request,
+                       HTTPServerResponse& response) {
+  if (path != "/" && path != "/register" && path != "/login" && path != "/healthz" &&
+      path != "/readyz" && path != "/metrics") {
     return false;
   }
   if (request.getMethod() != HTTPRequest::HTTP_GET) {
@@ -151,7 +181,8 @@ void Router::health(HTTPServerResponse& response, bool ok) const {
   sendJson(response, ok ? 200 : 503, envelopeJson("health", "status", ok ? "ok" : "unavailable"));
 }
 
-void Router::verifyEmail(const std::string& key, HTTPServerRequest& request, HTTPServerResponse& response) {
+void Router::verifyEmail(const std::string& key, HTTPServerRequest& request,
+                         HTTPServerResponse& response) {
   closeIfUnread(request, response);
   const auto outcome = deps_.accounts.verifyEmail(key);
   const bool html = prefersHtml(request.get("Accept", ""));
@@ -178,7 +209,8 @@ void Router::logout(HTTPServerRequest& request, HTTPServerResponse& response) {
 }
 
 Fields Router::fieldsOf(HTTPServerRequest& request, const std::vector<std::string>& wanted) const {
-  if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(maxBodyBytes_)) {
+  if (request.hasContentLength() &&
+      request.getContentLength64() > static_cast<Poco::Int64>(maxBodyBytes_)) {
     throw BodyError(413, 4013, "Request body too large.");
   }
   const auto body = readLimited(request.stream(), maxBodyBytes_);

@@ -35,7 +35,8 @@ class Router {
 
   // Any HTTP pool thread. Never throws: an escaping exception is logged and
   // answered 500 (code 5000) when the response is not sent yet.
-  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) noexcept;
+  void handle(Poco::Net::HTTPServerRequest& request,
+              Poco::Net::HTTPServerResponse& response) noexcept;
 
  private:
   void route(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
@@ -47,7 +48,8 @@ class Router {
   void verifyEmail(const std::string& key, Poco::Net::HTTPServerRequest& request,
                    Poco::Net::HTTPServerResponse& response);
   void logout(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
-  Fields fieldsOf(Poco::Net::HTTPServerRequest& request, const std::vector<std::string>& wanted) const;
+  Fields fieldsOf(Poco::Net::HTTPServerRequest& request,
+                  const std::vector<std::string>& wanted) const;
   void health(Poco::Net::HTTPServerResponse& response, bool ok) const;
 
   RouterDependencies deps_;
@@ -58,7 +60,8 @@ class RouterFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   // `router` must outlive the HTTP server.
   explicit RouterFactory(Router& router) : router_(router) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest& request) override;
 
  private:
   Router& router_;

@@ -24,7 +24,8 @@ bool hasControl(const std::string& text) {
 }
 
 bool isAscii(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // An 8bit body must use CRLF line ends (RFC 5322); callers write '\n'.
@@ -68,9 +69,11 @@ std::string renderEml(const Mail& mail, const std::string& from) {
   }
   Poco::Net::MailMessage message;
   message.setSender(from);
-  message.addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, mail.to));
+  message.addRecipient(
+      Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, mail.to));
   const std::string subject = hasControl(mail.subject) ? std::string{} : mail.subject;
-  message.setSubject(isAscii(subject) ? subject : Poco::Net::MailMessage::encodeWord(subject, "UTF-8"));
+  message.setSubject(isAscii(subject) ? subject
+                                      : Poco::Net::MailMessage::encodeWord(subject, "UTF-8"));
   message.setDate(Poco::Timestamp());
   message.set("Message-ID", "<" + randomHex(16) + "@" + domainOf(from) + ">");
   message.set("MIME-Version", "1.0");
@@ -89,7 +92,8 @@ std::string envelopeAddress(const std::string& header) {
 }
 
 std::string uniqueEmlName() {
-  return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y%m%dT%H%M%S") + "-" + randomHex(8) + ".eml";
+  return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y%m%dT%H%M%S") + "-" + randomHex(8) +
+         ".eml";
 }
 
 }  // namespace wind::mail

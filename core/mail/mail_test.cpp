@@ -21,7 +21,9 @@ namespace fs = std::filesystem;
 
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("wind-mail-test-" + std::to_string(std::random_device{}()))) {}
+  TempDir()
+      : path_(fs::temp_directory_path() /
+              ("wind-mail-test-" + std::to_string(std::random_device{}()))) {}
   ~TempDir() {
     std::error_code ignored;
     fs::remove_all(path_, ignored);

@@ -36,14 +36,16 @@ std::string readFile(const std::filesystem::path& path) {
 // explicit handler it would consult a Poco Application's configuration; a
 // certificate that fails verification (system CAs, host name) is refused.
 void initializeTls() {
-  Poco::Net::Context::Ptr context(
-      new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED, 9, true));
-  Poco::Net::SSLManager::instance().initializeClient(nullptr, new Poco::Net::RejectCertificateHandler(false),
-                                                     context);
+  Poco::Net::Context::Ptr context(new Poco::Net::Context(
+      Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED, 9, true));
+  Poco::Net::SSLManager::instance().initializeClient(
+      nullptr, new Poco::Net::RejectCertificateHandler(false), context);
 }
 #endif
 
-bool isPermanent(const Poco::Net::SMTPException& error) { return error.code() >= 500 && error.code() < 600; }
+bool isPermanent(const Poco::Net::SMTPException& error) {
+  return error.code() >= 500 && error.code() < 600;
+}
 
 }  // namespace
 
@@ -52,7 +54,8 @@ SmtpMailer::SmtpMailer(SmtpOptions options, Poco::Logger& logger)
 #ifdef WIND_HAVE_NETSSL
   if (options_.starttls) initializeTls();
 #else
-  if (options_.starttls) throw std::runtime_error("email.smtp.starttls needs Poco NetSSL, absent from this build");
+  if (options_.starttls)
+    throw std::runtime_error("email.smtp.starttls needs Poco NetSSL, absent from this build");
 #endif
   ensureDirectory(options_.spool);
   thread_ = std::thread([this] { run(); });
@@ -124,12 +127,14 @@ bool SmtpMailer::deliver(const std::filesystem::path& file) {
       logger_.warning("smtp: %s: %s; will retry", file.filename().string(), error.displayText());
       return false;
     }
-    logger_.error("smtp: rejected %s: %s; moved to failed/", file.filename().string(), error.displayText());
+    logger_.error("smtp: rejected %s: %s; moved to failed/", file.filename().string(),
+                  error.displayText());
   } catch (const Poco::Exception& error) {
     logger_.warning("smtp: %s: %s; will retry", file.filename().string(), error.displayText());
     return false;
   } catch (const std::exception& error) {
-    logger_.warning("smtp: %s: %s; will retry", file.filename().string(), std::string(error.what()));
+    logger_.warning("smtp: %s: %s; will retry", file.filename().string(),
+                    std::string(error.what()));
     return false;
   }
   std::error_code ignored;
@@ -154,7 +159,8 @@ void SmtpMailer::transmit(const std::string& eml) {
 #endif
   session.login();
 #ifdef WIND_HAVE_NETSSL
-  if (options_.starttls && !session.startTLS()) throw Poco::Net::SMTPException("server does not offer STARTTLS");
+  if (options_.starttls && !session.startTLS())
+    throw Poco::Net::SMTPException("server does not offer STARTTLS");
 #endif
   if (!options_.username.empty()) {
     session.login(Poco::Net::SMTPClientSession::AUTH_LOGIN, options_.username, options_.password);

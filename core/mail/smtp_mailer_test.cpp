@@ -114,7 +114,9 @@ class FakeSmtp {
 
 class SmtpMailerTest : public ::testing::Test {
  protected:
-  SmtpMailerTest() : spool_(fs::temp_directory_path() / ("wind-smtp-test-" + std::to_string(std::random_device{}()))) {}
+  SmtpMailerTest()
+      : spool_(fs::temp_directory_path() /
+               ("wind-smtp-test-" + std::to_string(std::random_device{}()))) {}
   ~SmtpMailerTest() override {
     std::error_code ignored;
     fs::remove_all(spool_, ignored);
@@ -171,8 +173,9 @@ TEST_F(SmtpMailerTest, KeepsMailWhileTheServerIsDownAndRetries) {
 
 TEST_F(SmtpMailerTest, SendsWhatAnEarlierRunLeftInTheSpool) {
   ensureDirectory(spool_);
-  writeAtomically(spool_, "20200101T000000-0000000000000000.eml",
-                  renderEml({"old@example.com", "Left over", "from before"}, "WIND <noreply@wind.test>"));
+  writeAtomically(
+      spool_, "20200101T000000-0000000000000000.eml",
+      renderEml({"old@example.com", "Left over", "from before"}, "WIND <noreply@wind.test>"));
   FakeSmtp server;
   SmtpMailer mailer(options(server.port()), logger_);
   const auto messages = server.waitFor(1);
@@ -196,7 +199,8 @@ TEST_F(SmtpMailerTest, PermanentRejectionMovesTheMailAside) {
   SmtpMailer mailer(options(server.port()), logger_);
   mailer.send({"nobody@example.com", "s", "b"});
   EXPECT_TRUE(spoolDrains());
-  for (int i = 0; i < 2000 && listEml(spool_ / "failed").empty(); ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 2000 && listEml(spool_ / "failed").empty(); ++i)
+    std::this_thread::sleep_for(10ms);
   EXPECT_EQ(listEml(spool_ / "failed").size(), 1u);
 }
 

@@ -45,7 +45,8 @@ void ensureDirectory(const std::filesystem::path& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error || !std::filesystem::is_directory(dir)) {
-    throw std::runtime_error("cannot create mail directory " + dir.string() + ": " + error.message());
+    throw std::runtime_error("cannot create mail directory " + dir.string() + ": " +
+                             error.message());
   }
 }
 
@@ -68,7 +69,8 @@ std::vector<std::filesystem::path> listEml(const std::filesystem::path& dir) {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
     const auto name = entry.path().filename().string();
-    if (entry.is_regular_file() && !name.starts_with(".") && name.ends_with(".eml")) out.push_back(entry.path());
+    if (entry.is_regular_file() && !name.starts_with(".") && name.ends_with(".eml"))
+      out.push_back(entry.path());
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -173,6 +173,12 @@ bool Session::submitToWorker(const dispatch::Route& route, const FrameRef& frame
           // Out of memory while building frames: still finish the strand.
           done.outcome.status = sdk::Status::failure(e.what());
           done.outcome.frames.clear();
+          try {
+            done.outcome.frames.push_back(
+                errorFrame(ErrorCode::internal, dispatch::kInternalErrorReason, viewOf(owned.nonce)));
+          } catch (const std::exception&) {
+            // finishFrame() still answers 5000, without the nonce.
+          }
         }
         postToSession(transport, connection, std::move(done));
       });

@@ -185,6 +185,7 @@ TEST_F(Chat, StrangersCannotSendButFormerFriendsCanRead) {
 TEST_F(Chat, AThirdUserNeverReadsOrChangesThePair) {
   a1_->send(sendFrame(room_, "secret"));
   std::string id = a1_->expectType("chat")->getObject("payload")->getValue<std::string>("id");
+  b1_->expectType("chat");
   auto c = createUser("carol");
   auto c1 = connectAs(c);
   // For carol the pair's room id names another (non-existent) peer.
@@ -208,6 +209,7 @@ TEST_F(Chat, LoadPagesOldestFirstWithCountAndDatetime) {
   for (int i = 0; i < 7; ++i) {
     a1_->send(sendFrame(room_, "m" + std::to_string(i)));
     createdAt.push_back(a1_->expectType("chat")->getObject("payload")->getValue<std::string>("created_at"));
+    b1_->expectType("chat");
   }
   b1_->send(loadFrame(room_, R"(,"count":3)"));
   int count = 0;

@@ -81,7 +81,7 @@ TEST_F(Http_, RegisterValidationInProtocolOrder) {
   expectError(registerUser("carol", "carol@example.com", std::string(1025, 'p')), 400, 4000);
   // A bad name is reported before a bad password.
   auto both = registerUser("bad name", "carol@example.com", "short");
-  EXPECT_NE(both.message().find("name"), std::string::npos) << both.body;
+  EXPECT_NE(both.message().find("Name"), std::string::npos) << both.body;
   // Nothing was created: the name is still free.
   EXPECT_EQ(registerUser("carol", "carol@example.com", "password123").status, 201);
 }

@@ -1,4 +1,7 @@
 // PROTOCOL.md §3.1–3.3 and §3.7 against the real server, transcript style.
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/WebSocket.h>
 #include <signal.h>
 
