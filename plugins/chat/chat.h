@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "message_store.h"
-#include "payload.h"
+#include "common/payload.h"
 #include "wind/sdk/history.h"
 #include "wind/sdk/host.h"
 #include "wind/sdk/plugin.h"

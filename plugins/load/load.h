@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "payload.h"
+#include "common/payload.h"
 #include "wind/sdk/host.h"
 #include "wind/sdk/plugin.h"
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "payload.h"
+#include "common/payload.h"
 #include "wind/sdk/errors.h"
 #include "wind/sdk/json.h"
 #include "wind/sdk/user.h"

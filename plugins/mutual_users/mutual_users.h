@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "friendship_store.h"
-#include "payload.h"
+#include "common/payload.h"
 #include "wind/sdk/friends.h"
 #include "wind/sdk/host.h"
 #include "wind/sdk/plugin.h"

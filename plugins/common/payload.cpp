@@ -1,11 +1,11 @@
-#include "payload.h"
+#include "common/payload.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
 #include "wind/sdk/errors.h"
 
-namespace wind::plugins::chat {
+namespace wind::plugins {
 
 namespace {
 [[noreturn]] void invalid(const std::string& reason) {
@@ -36,4 +36,16 @@ std::string Payload::requiredString(const std::string& key) const {
   return *value;
 }
 
-}  // namespace wind::plugins::chat
+std::optional<std::int64_t> Payload::optionalInteger(const std::string& key) const {
+  if (!object_->has(key)) return std::nullopt;
+  Poco::Dynamic::Var value = object_->get(key);
+  // Var calls bool an integer; JSON does not.
+  if (value.type() == typeid(bool) || !value.isInteger()) invalid("\"" + key + "\" must be an integer");
+  if (!value.isSigned()) {
+    const auto unsignedValue = value.convert<Poco::UInt64>();
+    return unsignedValue > static_cast<Poco::UInt64>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(unsignedValue);
+  }
+  return value.convert<Poco::Int64>();
+}
+
+}  // namespace wind::plugins
