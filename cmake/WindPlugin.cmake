@@ -5,10 +5,17 @@
 # In this tree it is written to WIND_PLUGIN_BUILD_DIR so the server and the
 # tests find it; it installs to WIND_PLUGIN_INSTALL_DIR. Test-only plugins
 # pass OUTPUT_DIRECTORY (somewhere else than WIND_PLUGIN_BUILD_DIR) and NO_INSTALL.
+# The same file ships in the wind-dev package (find_package(WindSdk)): there
+# WIND_PLUGIN_BUILD_DIR is unset, so the plugin lands in the current binary
+# dir, and WIND_PLUGIN_INSTALL_DIR is the packaged server's plugin directory.
 function(wind_add_plugin name)
   cmake_parse_arguments(ARG "NO_INSTALL" "OUTPUT_DIRECTORY" "SOURCES;LIBS" ${ARGN})
   if(NOT ARG_OUTPUT_DIRECTORY)
-    set(ARG_OUTPUT_DIRECTORY ${WIND_PLUGIN_BUILD_DIR})
+    if(WIND_PLUGIN_BUILD_DIR)
+      set(ARG_OUTPUT_DIRECTORY ${WIND_PLUGIN_BUILD_DIR})
+    else()
+      set(ARG_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    endif()
   endif()
   add_library(${name} MODULE ${ARG_SOURCES})
   set_target_properties(${name} PROPERTIES
@@ -21,7 +28,7 @@ function(wind_add_plugin name)
   # Boost.DLL's alias header otherwise pulls in Boost.System, whose
   # default-visibility (and STB_GNU_UNIQUE) symbols would be exported too.
   target_compile_definitions(${name} PRIVATE BOOST_DLL_USE_STD_FS)
-  target_link_libraries(${name} PRIVATE wind_sdk ${ARG_LIBS})
+  target_link_libraries(${name} PRIVATE WindSdk::sdk ${ARG_LIBS})
   if(COMMAND wind_set_warnings)
     wind_set_warnings(${name})
   endif()

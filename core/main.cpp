@@ -1,12 +1,23 @@
 // wind-server: wiring only. Every behaviour lives in the folders beside this file.
 #include <Poco/Logger.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "admin/commands.h"
+#include "admin/metrics_server.h"
+#include "admin/notify.h"
+#include "admin/reloader.h"
+#include "admin/server_metrics.h"
+#include "admin/socket_server.h"
 #include "auth/accounts.h"
 #include "config/config.h"
 #include "dispatch/worker_pool.h"
@@ -20,6 +31,7 @@
 #include "plugin_host/plugin_host.h"
 #include "session/session_factory.h"
 #include "session/session_registry.h"
+#include "session/wire_metrics.h"
 #include "storage/database.h"
 #include "wind/sdk/abi.h"
 
@@ -85,12 +97,29 @@ sigset_t blockControlSignals() {
   return set;
 }
 
-void waitForTermination(const sigset_t& set, Poco::Logger& logger) {
+// Waits for SIGTERM/SIGINT; SIGHUP reloads. Under a systemd watchdog it
+// also wakes every half WATCHDOG_USEC to say the main thread is alive.
+void waitForTermination(const sigset_t& set, Poco::Logger& logger, admin::Reloader& reloader,
+                        const admin::SystemdNotifier& notifier) {
+  const auto watchdog = notifier.watchdogInterval();
   for (;;) {
     int received = 0;
-    if (sigwait(&set, &received) != 0) continue;
+    if (watchdog) {
+      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*watchdog);
+      const timespec timeout{static_cast<time_t>(seconds.count()),
+                             static_cast<long>((*watchdog - seconds).count() * 1000)};
+      received = sigtimedwait(&set, nullptr, &timeout);
+      if (received < 0) {
+        notifier.notify("WATCHDOG=1");
+        continue;
+      }
+    } else if (sigwait(&set, &received) != 0) {
+      continue;
+    }
     if (received == SIGHUP) {
-      logger.warning("SIGHUP: live reload is not supported yet; restart to apply a new configuration");
+      notifier.notify("RELOADING=1");
+      reloader.reload();
+      notifier.notify("READY=1");
       continue;
     }
     logger.information(std::string("received ") + strsignal(received) + ", shutting down");
@@ -116,38 +145,88 @@ class SessionFactoryRelay final : public gateway::SessionFactory {
   gateway::SessionFactory* factory_ = nullptr;
 };
 
-int serve(const config::Config& config, const sigset_t& signals) {
+std::optional<std::string> environmentValue(const config::Environment& environment, const std::string& name) {
+  const auto it = environment.find(name);
+  return it == environment.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+int serve(const config::Config& config, const std::string& configPath, const config::Environment& environment,
+          const sigset_t& signals) {
   Poco::Logger& logger = log::get("wind");
   ids::SystemClock clock;
   ids::SnowflakeGenerator ids(config.server.nodeId, clock);
+  metrics::Registry metrics;
+  session::WireMetrics wire(metrics);  // before everything that counts through it
+  const admin::SystemdNotifier notifier(environmentValue(environment, "NOTIFY_SOCKET"),
+                                        environmentValue(environment, "WATCHDOG_USEC"));
 
-  auto database = storage::openSqlite(storageOptions(config));
+  auto sqliteOptions = storageOptions(config);
+  sqliteOptions.onCommit = admin::commitObserver(metrics);
+  auto database = storage::openSqlite(sqliteOptions);
   database->migrate("core", auth::Accounts::migrations());
   auto mailer = mail::makeMailer(config);
   auth::Accounts accounts(*database, *mailer, ids, clock, config, log::get("wind.auth"));
-  metrics::Registry metrics;
+  accounts.setLoginObserver(admin::loginCounter(metrics));
   dispatch::WorkerPool workers(dispatch::WorkerPool::threadsFor(config.server.workers));
 
   SessionFactoryRelay relay;
   gateway::Gateway gateway(config, relay, log::get("wind.gateway"));
   session::SessionRegistry registry(gateway);
   accounts.addRevocationListener(registry);
+  registry.setWireMetrics(wire);
 
   plugin_host::PluginHost plugins(config, *database, accounts, registry, ids, clock, metrics,
                                   log::get("wind.plugins"));
   plugins.loadAll();
   session::SessionFactoryImpl sessions(config, plugins.routes(), accounts, accounts, gateway, registry, workers,
-                                       log::get("wind.session"));
+                                       log::get("wind.session"), &wire);
   relay.bind(sessions);
+  admin::registerGauges(metrics, {[&gateway] { return gateway.connectionCount(); },
+                                  [&registry] { return registry.authenticatedCount(); },
+                                  [&gateway] { return gateway.outboundBacklogBytes(); },
+                                  config.email.transport == config::MailTransport::smtp ? config.email.outbox : ""});
+
+  admin::Reloader reloader(configPath, environment, config, [&](const config::Config& next) {
+    log::setLevel(next.log.level);
+    accounts.setLoginAttemptsPerMinute(next.auth.loginAttemptsPerMinute);
+    gateway.setMaxConnections(next.server.maxConnections);
+  }, log::get("wind.admin"));
+  admin::Commands commands({*database, registry, [&gateway] { return gateway.connectionCount(); },
+                            [&registry] { return registry.authenticatedCount(); },
+                            [&plugins] { return plugins.plugins(); }, reloader,
+                            std::filesystem::absolute(configPath).string(), environment,
+                            log::get("wind.admin")});
+  admin::SocketServer adminSocket(config.admin.socket,
+                                  [&commands](const std::string& line) { return commands.handle(line); },
+                                  log::get("wind.admin"));
 
   auto ready = [&] { return plugins.allLoaded() && database->ping(); };
   auto metricsText = [&] { return metrics.renderPrometheus(); };
   http::HttpServer http(config, accounts, gateway, ready, metricsText, log::get("wind.http"));
+  std::unique_ptr<admin::MetricsServer> metricsServer;
+  if (!config.metrics.listen.empty()) metricsServer = std::make_unique<admin::MetricsServer>(config.metrics.listen, metricsText);
   gateway.start();
   http.start();
+  if (metricsServer) {
+    metricsServer->start();
+    logger.information("metrics on http://" + config.metrics.listen.substr(0, config.metrics.listen.rfind(':')) +
+                       ":" + std::to_string(metricsServer->port()) + "/metrics");
+  }
+  if (!config.admin.socket.empty()) {
+    // windctl is a convenience: the server serves without it (and says why).
+    try {
+      adminSocket.start();
+      logger.information("admin socket " + config.admin.socket);
+    } catch (const std::exception& e) {
+      logger.error(std::string("admin socket disabled: ") + e.what());
+    }
+  }
   logger.information("listening on http://" + config.server.listenHost + ":" + std::to_string(http.port()));
+  notifier.notify("READY=1\nMAINPID=" + std::to_string(::getpid()));
 
-  waitForTermination(signals, logger);
+  waitForTermination(signals, logger, reloader, notifier);
+  notifier.notify("STOPPING=1");
+  adminSocket.stop();
 
   // Stop taking work, close sockets with 1001, finish every handler (and so
   // every commit it waits for), then let the plugins and storage go.
@@ -179,8 +258,9 @@ int main(int argc, char** argv) {
 
   sigset_t signals = blockControlSignals();
   config::Config config;
+  const config::Environment environment = config::processEnvironment();
   try {
-    config = config::load(options->configPath, config::processEnvironment());
+    config = config::load(options->configPath, environment);
   } catch (const config::ConfigError& e) {
     std::cerr << "wind-server: configuration error: " << e.what() << "\n";
     return kExitConfig;
@@ -192,7 +272,7 @@ int main(int argc, char** argv) {
 
   log::configure(config.log);
   try {
-    return serve(config, signals);
+    return serve(config, options->configPath, environment, signals);
   } catch (const storage::StorageFailure& e) {
     log::get("wind").fatal(std::string("storage: ") + e.what());
   } catch (const plugin_host::PluginLoadError& e) {

@@ -60,6 +60,8 @@ std::span<const storage::Migration> Accounts::migrations() {
        " expires_at INTEGER NOT NULL,"
        " revoked INTEGER NOT NULL DEFAULT 0);"
        "CREATE INDEX tokens_user ON tokens(user_id);"},
+      // windctl users disable: a disabled account cannot log in and its tokens stop working.
+      {2, "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"},
   };
   return list;
 }
@@ -76,7 +78,8 @@ Accounts::Accounts(storage::Database& database, mail::Mailer& mailer, ids::Snowf
       hasher_(options.passwordCost, options.hasher),
       dummyHash_(hasher_.hashNow(randomUrlSafe(kTokenBytes))),
       loginFailures_(config.auth.loginAttemptsPerMinute, std::chrono::seconds{60}, clock),
-      resendRequests_(options.resendPerWindow, options.resendWindow, clock) {
+      resendRequests_(options.resendPerWindow, options.resendWindow, clock),
+      registrations_(config.auth.registrationsPerHour, std::chrono::seconds{3600}, clock) {
   database_.migrate("core", migrations());
 }
 
@@ -86,10 +89,16 @@ void Accounts::addRevocationListener(RevocationListener& listener) {
 
 // ---- register -------------------------------------------------------------
 
-Outcome Accounts::registerAccount(const Registration& form) {
+Outcome Accounts::registerAccount(const Registration& form, const std::string& clientAddress) {
+  const std::string addressKey = "register:" + clientAddress;
+  if (!clientAddress.empty()) {
+    if (auto blocked = registrations_.blockedFor(addressKey)) return rateLimited(*blocked);
+  }
   if (auto problem = registrationError(form, config_.auth.passwordMinLength)) {
     return Outcome::error(400, 4000, *problem);
   }
+  // Counted once the form is well-formed: each such attempt costs a password hash.
+  if (!clientAddress.empty()) registrations_.record(addressKey);
   if (nameTaken(*form.name)) return Outcome::error(409, 4009, messages::kNameTaken);
   // Hashing before looking at the email keeps a known and an unknown address
   // equally slow, so timing does not reveal which addresses have accounts.
@@ -196,18 +205,26 @@ Outcome Accounts::verifyEmail(std::string_view key) {
 std::optional<Accounts::Account> Accounts::accountByEmail(const std::string& email) {
   const Value key{canonicalKey(email)};
   const auto result = database_.query(
-      "SELECT id, name, email, password_hash, verified FROM users WHERE email_key = ?",
+      "SELECT id, name, email, password_hash, verified, disabled FROM users WHERE email_key = ?",
       std::span(&key, 1));
   if (!result.ok()) throw std::runtime_error(result.error.message);
   if (result.rows.empty()) return std::nullopt;
   const auto& row = result.rows.front();
   return Account{sdk::integerAt(row, 0), sdk::textAt(row, 1), sdk::textAt(row, 2),
-                 sdk::textAt(row, 3), sdk::integerAt(row, 4) != 0};
+                 sdk::textAt(row, 3), sdk::integerAt(row, 4) != 0, sdk::integerAt(row, 5) != 0};
 }
 
 Outcome Accounts::login(const std::optional<std::string>& email,
                         const std::optional<std::string>& password,
                         const std::string& clientAddress) {
+  Outcome outcome = attemptLogin(email, password, clientAddress);
+  if (loginObserver_) loginObserver_(outcome.status);
+  return outcome;
+}
+
+Outcome Accounts::attemptLogin(const std::optional<std::string>& email,
+                               const std::optional<std::string>& password,
+                               const std::string& clientAddress) {
   if (!email) return Outcome::error(400, 4000, "Missing field: email.");
   if (!password) return Outcome::error(400, 4000, "Missing field: password.");
   const auto addressKey = "addr:" + clientAddress;
@@ -235,6 +252,7 @@ Outcome Accounts::login(const std::optional<std::string>& email,
     return Outcome::error(401, 4002, messages::kWrongCredentials);
   }
   if (!account->verified) return Outcome::error(403, 4005, messages::kNotVerified);
+  if (account->disabled) return Outcome::error(403, 4005, "This account is disabled.");
   return issueToken(*account, check.needsRehash, *password);
 }
 
@@ -312,7 +330,8 @@ std::optional<Identity> Accounts::authenticate(std::string_view token) noexcept 
     const std::vector<Value> params{hash, now()};
     const auto result = database_.query(
         "SELECT t.user_id FROM tokens t JOIN users u ON u.id = t.user_id"
-        " WHERE t.token_hash = ? AND t.revoked = 0 AND t.expires_at > ? AND u.verified = 1",
+        " WHERE t.token_hash = ? AND t.revoked = 0 AND t.expires_at > ? AND u.verified = 1"
+        " AND u.disabled = 0",
         params);
     if (!result.ok()) {
       logger_.error("auth: authenticate: %s", result.error.message);

@@ -9,6 +9,7 @@
 
 #include <Poco/Logger.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -51,8 +52,10 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
   // Startup only, before serving. `listener` must outlive this.
   void addRevocationListener(RevocationListener& listener);
 
-  // POST /api/v1/auth/register. 201 / 400 4000 / 409 4009.
-  Outcome registerAccount(const Registration& form);
+  // POST /api/v1/auth/register. 201 / 400 4000 / 409 4009 / 429 4029 when
+  // `clientAddress` already made auth.registrations_per_hour well-formed
+  // attempts within the hour (an empty address is not limited).
+  Outcome registerAccount(const Registration& form, const std::string& clientAddress = {});
   // GET /api/v1/auth/email_verify/<key>. 201 / 404 4004.
   Outcome verifyEmail(std::string_view key);
   // POST /api/v1/auth/login. 201 auth / 400 / 401 4002 / 403 4005 / 429 4029.
@@ -63,6 +66,12 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
   // POST /api/v1/auth/resend_verification. 201 / 400 / 429 4029.
   Outcome resendVerification(const std::optional<std::string>& email,
                              const std::string& clientAddress);
+
+  // Startup only: told the HTTP status of every login attempt (for metrics).
+  void setLoginObserver(std::function<void(int status)> observer) { loginObserver_ = std::move(observer); }
+
+  // Configuration reload: the new auth.login_attempts_per_minute. Any thread.
+  void setLoginAttemptsPerMinute(unsigned limit) noexcept { loginFailures_.setLimit(limit); }
 
   std::optional<Identity> authenticate(std::string_view token) noexcept override;
   std::optional<sdk::User> findUser(sdk::UserId id) noexcept override;
@@ -75,8 +84,11 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
     std::string email;
     std::string passwordHash;
     bool verified = false;
+    bool disabled = false;
   };
 
+  Outcome attemptLogin(const std::optional<std::string>& email, const std::optional<std::string>& password,
+                       const std::string& clientAddress);
   std::optional<Account> accountByEmail(const std::string& email);
   bool nameTaken(const std::string& name);
   Outcome createAccount(const Registration& form, const std::string& passwordHash);
@@ -101,7 +113,9 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
   const std::string dummyHash_;
   SlidingWindowLimiter loginFailures_;
   SlidingWindowLimiter resendRequests_;
+  SlidingWindowLimiter registrations_;
   std::vector<RevocationListener*> listeners_;
+  std::function<void(int status)> loginObserver_;
 };
 
 }  // namespace wind::auth

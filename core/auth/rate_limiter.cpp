@@ -22,22 +22,24 @@ void SlidingWindowLimiter::sweep(std::int64_t now) {
 }
 
 std::optional<std::chrono::seconds> SlidingWindowLimiter::blockedFor(const std::string& key) {
-  if (limit_ == 0) return std::nullopt;  // 0 turns the limit off
+  const unsigned limit = limit_.load(std::memory_order_relaxed);
+  if (limit == 0) return std::nullopt;  // 0 turns the limit off
   const auto now = clock_.nowMicros();
   std::lock_guard lock(mutex_);
   const auto it = events_.find(key);
   if (it == events_.end()) return std::nullopt;
   expire(it->second, now);
-  if (it->second.size() < limit_) return std::nullopt;
+  if (it->second.size() < limit) return std::nullopt;
   // The (size - limit + 1)-th oldest event must leave before one more fits.
-  const auto gate = it->second[it->second.size() - limit_];
+  const auto gate = it->second[it->second.size() - limit];
   const auto waitMicros = gate + windowMicros_ - now;
   const auto seconds = (waitMicros + 999999) / 1000000;
   return std::chrono::seconds{seconds < 1 ? 1 : seconds};
 }
 
 void SlidingWindowLimiter::record(const std::string& key) {
-  if (limit_ == 0) return;
+  const unsigned limit = limit_.load(std::memory_order_relaxed);
+  if (limit == 0) return;
   const auto now = clock_.nowMicros();
   std::lock_guard lock(mutex_);
   if (events_.size() >= maxKeys_ && !events_.contains(key)) sweep(now);
@@ -45,7 +47,7 @@ void SlidingWindowLimiter::record(const std::string& key) {
   expire(events, now);
   events.push_back(now);
   // Only the newest `limit` events can ever matter.
-  while (events.size() > limit_) events.pop_front();
+  while (events.size() > limit) events.pop_front();
 }
 
 }  // namespace wind::auth

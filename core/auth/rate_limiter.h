@@ -4,6 +4,7 @@
 // `maxKeys` keys, expired ones are swept, and if that is not enough the limiter forgets everything
 // (it fails open rather than growing without bound).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -28,12 +29,14 @@ class SlidingWindowLimiter {
 
   // Counts one event for `key` now.
   void record(const std::string& key);
+  // A new limit for the following checks (configuration reload). Any thread.
+  void setLimit(unsigned limit) noexcept { limit_.store(limit, std::memory_order_relaxed); }
 
  private:
   void expire(std::deque<std::int64_t>& events, std::int64_t now) const;
   void sweep(std::int64_t now);
 
-  const unsigned limit_;
+  std::atomic<unsigned> limit_;
   const std::int64_t windowMicros_;
   const ids::Clock& clock_;
   const std::size_t maxKeys_;

@@ -67,6 +67,10 @@ struct Config {
     std::size_t maxConnections = 10000;  // server.max_connections: open WebSockets, 1..
     std::size_t httpThreads = 16;        // server.http_threads: HTTP handler pool, 1..1024
     std::size_t maxBodyBytes = 65536;    // server.max_body_bytes: HTTP request body limit
+    std::size_t maxConnectionsPerAddress = 1024; // server.max_connections_per_address: open WebSockets per client IP
+    // server.request_header_timeout: a request's headers must arrive within it (slowloris)
+    std::chrono::milliseconds requestHeaderTimeout{15000};
+    std::string webRoot = WIND_DEFAULT_WEB_ROOT;  // server.web_root: the web client's files
     friend bool operator==(const Server&, const Server&) = default;
   } server;
   struct Storage {
@@ -80,6 +84,7 @@ struct Config {
     std::chrono::seconds verifyTtl{24 * 3600};
     unsigned passwordMinLength = 8;
     unsigned loginAttemptsPerMinute = 10;
+    unsigned registrationsPerHour = 1000;// auth.registrations_per_hour: per client address
     friend bool operator==(const Auth&, const Auth&) = default;
   } auth;
   struct Email {
@@ -103,6 +108,9 @@ struct Config {
     std::size_t outboundQueueBytes = 1048576;
     unsigned framesPerSecond = 50;
     unsigned framesBurst = 200;
+    // websocket.allowed_origins (comma-separated): Origins allowed to upgrade;
+    // empty = none besides the server's own (Host or server.public_url).
+    std::vector<std::string> allowedOrigins;
     friend bool operator==(const WebSocket&, const WebSocket&) = default;
   } websocket;
   struct Log {
@@ -110,6 +118,16 @@ struct Config {
     LogFormat format = LogFormat::text;
     friend bool operator==(const Log&, const Log&) = default;
   } log;
+  struct Admin {
+    std::string socket = "/run/wind/admin.sock";  // admin.socket: windctl's Unix socket; "" = none
+    friend bool operator==(const Admin&, const Admin&) = default;
+  } admin;
+  struct Metrics {
+    // metrics.listen: "" = /metrics on the public listener, loopback clients
+    // only; "host:port" = served there (to anyone who can reach it) instead.
+    std::string listen;
+    friend bool operator==(const Metrics&, const Metrics&) = default;
+  } metrics;
   // Default (set by defaults() and load(), not by Config{}): a single entry,
   // the build's WIND_DEFAULT_PLUGIN_DIR. A later file's list replaces it.
   std::vector<std::string> pluginDirs;

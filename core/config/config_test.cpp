@@ -482,7 +482,10 @@ TEST(ShippedConfig, PackagedDefaultLoads) {
   const Config config = load(WIND_CONFIG_SOURCE_DIR "/wind.yaml", {});
   EXPECT_EQ(config.server.listenHost, "0.0.0.0");
   EXPECT_EQ(config.storage.path, "/var/lib/wind/wind.db");
-  ASSERT_EQ(config.plugins.size(), 4U);
+  // Only heartbeat (shipped in wind-server): the wind-plugins package adds the
+  // others through conf.d/50-wind-plugins.yaml (docs/packaging.md).
+  ASSERT_EQ(config.plugins.size(), 1U);
+  EXPECT_EQ(config.plugins[0].name, "heartbeat");
   EXPECT_EQ(config.pluginDirs, defaults().pluginDirs);
 }
 
@@ -504,11 +507,21 @@ TEST(ShippedConfig, DevConfigUsesLocalPaths) {
   EXPECT_EQ(config.server.listenPort, 8080);
   EXPECT_EQ(config.server.publicUrl, "http://127.0.0.1:8080");
   EXPECT_EQ(config.storage.path, "data/wind.db");
+  EXPECT_EQ(config.server.webRoot, "web");  // the web client from the source tree
   EXPECT_EQ(config.email.transport, MailTransport::file);
   EXPECT_EQ(config.email.outbox, "data/outbox");
   EXPECT_EQ(config.pluginDirs, (std::vector<std::string>{"build/dev/plugins-out"}));
   EXPECT_EQ(config.log.level, LogLevel::info);
   EXPECT_EQ(config.plugins.size(), 4U);
+}
+
+TEST_F(ConfigTest, AdminSocketAndMetricsListen) {
+  EXPECT_EQ(defaults().admin.socket, "/run/wind/admin.sock");
+  EXPECT_EQ(defaults().metrics.listen, "");
+  const Config config = loadText("admin:\n  socket: \"\"\nmetrics:\n  listen: \"127.0.0.1:9100\"\n");
+  EXPECT_EQ(config.admin.socket, "");
+  EXPECT_EQ(config.metrics.listen, "127.0.0.1:9100");
+  EXPECT_NE(errorOf("metrics:\n  listen: \"nowhere\"\n").find("metrics.listen"), std::string::npos);
 }
 
 }  // namespace

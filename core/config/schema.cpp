@@ -99,6 +99,16 @@ std::vector<Key> serverKeys() {
       integer<std::size_t>(
           "server.max_body_bytes", "65536", "largest HTTP request body",
           [](Config& c) -> std::size_t& { return c.server.maxBodyBytes; }, 1, kMaxBytes),
+      integer<std::size_t>(
+          "server.max_connections_per_address", "1024", "open WebSockets per client IP; more get 429",
+          [](Config& c) -> std::size_t& { return c.server.maxConnectionsPerAddress; }, 1, kMaxCount),
+      duration<milliseconds>(
+          "server.request_header_timeout", R"("15s")", "an HTTP request's headers must arrive within it",
+          [](Config& c) -> milliseconds& { return c.server.requestHeaderTimeout; }, milliseconds(100),
+          milliseconds(3600 * 1000)),
+      string(
+          "server.web_root", "\"" WIND_DEFAULT_WEB_ROOT "\"", "the web client served at /",
+          [](Config& c) -> std::string& { return c.server.webRoot; }, parseNonEmpty),
   };
 }
 
@@ -126,6 +136,9 @@ std::vector<Key> storageAndAuthKeys() {
       integer<unsigned>(
           "auth.login_attempts_per_minute", "10", "per client address and per email",
           [](Config& c) -> unsigned& { return c.auth.loginAttemptsPerMinute; }, 1, 1'000'000),
+      integer<unsigned>(
+          "auth.registrations_per_hour", "1000", "per client address; more get 429",
+          [](Config& c) -> unsigned& { return c.auth.registrationsPerHour; }, 1, 1'000'000),
   };
 }
 
@@ -181,6 +194,19 @@ std::vector<Key> websocketAndLogKeys() {
       integer<unsigned>(
           "websocket.frames_burst", "200", "token bucket size",
           [](Config& c) -> unsigned& { return c.websocket.framesBurst; }, 1, 1'000'000),
+      {"websocket.allowed_origins", R"("")", "comma-separated; \"\" = same origin only",
+       [](Config& c, const std::string& text) {
+         c.websocket.allowedOrigins.clear();
+         std::size_t at = 0;
+         while (at <= text.size()) {
+           const std::size_t end = std::min(text.find(',', at), text.size());
+           std::string entry = text.substr(at, end - at);
+           entry.erase(0, entry.find_first_not_of(" \t"));
+           entry.erase(entry.find_last_not_of(" \t") + 1);
+           if (!entry.empty()) c.websocket.allowedOrigins.push_back(std::move(entry));
+           at = end + 1;
+         }
+       }},
       choice<LogLevel>("log.level", "info", "trace | debug | info | warn | error",
                        [](Config& c) -> LogLevel& { return c.log.level; },
                        {{"trace", LogLevel::trace},
@@ -191,6 +217,16 @@ std::vector<Key> websocketAndLogKeys() {
       choice<LogFormat>("log.format", "text", "text | json",
                         [](Config& c) -> LogFormat& { return c.log.format; },
                         {{"text", LogFormat::text}, {"json", LogFormat::json}}),
+      string(
+          "admin.socket", R"("/run/wind/admin.sock")", "windctl's Unix socket (0660); \"\" = none",
+          [](Config& c) -> std::string& { return c.admin.socket; }, anyString),
+      string(
+          "metrics.listen", R"("")", "\"\": /metrics for loopback clients only; or host:port",
+          [](Config& c) -> std::string& { return c.metrics.listen; },
+          [](const std::string& text) {
+            if (!text.empty()) parseListen(text);  // throws on a bad host:port
+            return text;
+          }),
   };
 }
 

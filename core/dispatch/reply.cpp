@@ -1,5 +1,7 @@
 #include "dispatch/reply.h"
 
+#include <chrono>
+
 #include "dispatch/frame.h"
 
 namespace wind::dispatch {
@@ -29,7 +31,11 @@ HandlerOutcome runHandler(const Route& route, const sdk::Request& request,
                           std::optional<std::string_view> nonce) {
   CollectingReply reply(nonce);
   HandlerOutcome outcome;
+  const auto started = std::chrono::steady_clock::now();
   outcome.status = route.plugin->handle(request, reply);
+  if (route.latency != nullptr) {
+    route.latency->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   outcome.frames = std::move(reply.frames());
   if (!outcome.status.ok) {
     outcome.frames.push_back(makeErrorFrame(sdk::ErrorCode::internal, kInternalErrorReason, nonce));

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/registry.h"
 #include "wind/sdk/plugin.h"
 
 namespace wind::dispatch {
@@ -16,6 +17,8 @@ struct Route {
   std::string pluginName;
   sdk::TypeSpec spec;
   sdk::Plugin* plugin = nullptr;  // owned by the plugin host, outlives the table's users
+  // Owned by the metrics registry (outlives the table); null in unit tests.
+  metrics::Histogram* latency = nullptr;  // handle() seconds, labelled plugin and type
 };
 
 class RouteTable {

@@ -1,5 +1,7 @@
 #include "dispatch/worker_pool.h"
 
+#include <sched.h>
+
 #include <algorithm>
 
 namespace wind::dispatch {
@@ -14,7 +16,17 @@ WorkerPool::~WorkerPool() { shutdown(); }
 
 unsigned WorkerPool::threadsFor(unsigned configured) noexcept {
   if (configured != 0) return configured;
-  return std::max(2u, std::thread::hardware_concurrency());
+  // Cores this process may run on (taskset/cgroup pinning), not the machine's.
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0) {
+    cores = static_cast<unsigned>(CPU_COUNT(&allowed));
+  }
+  // Handlers block in storage writes until their group commit; the worker
+  // count bounds how many messages one commit can batch, so it is a multiple
+  // of the cores (bench: 2 workers 9.6k DM/s, 16 workers 16.9k DM/s on one core).
+  return std::max(16u, kWorkersPerCore * cores);
 }
 
 bool WorkerPool::submit(Task task) {

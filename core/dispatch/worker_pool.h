@@ -24,8 +24,10 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // server.workers as configured: 0 means max(2, hardware_concurrency).
+  // server.workers as configured: 0 means max(16, kWorkersPerCore x the cores
+  // this process may run on).
   static unsigned threadsFor(unsigned configured) noexcept;
+  static constexpr unsigned kWorkersPerCore = 8;
 
   // Any thread. Queues `task`; it runs on some worker. Tasks must not throw
   // (one that does is caught and dropped, so the worker survives). Returns

@@ -12,7 +12,7 @@ namespace {
 
 TEST(WorkerPool, ThreadCountFromConfig) {
   EXPECT_EQ(WorkerPool::threadsFor(3), 3u);
-  EXPECT_GE(WorkerPool::threadsFor(0), 2u);
+  EXPECT_GE(WorkerPool::threadsFor(0), 16u);
 }
 
 TEST(WorkerPool, RunsEveryTaskBeforeShutdownReturns) {

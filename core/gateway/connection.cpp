@@ -26,7 +26,17 @@ Connection::Connection(EventLoop& loop, sdk::ConnectionId id, int fd, std::strin
       peer_(std::move(peer)),
       codec_(loop.settings().maxMessageBytes) {}
 
-Connection::~Connection() { ::close(fd_); }
+Connection::~Connection() {
+  countBacklog(0);
+  ::close(fd_);
+}
+
+void Connection::countBacklog(std::size_t bytes) noexcept {
+  if (loop_.settings().backlogBytes == nullptr || bytes == countedBacklog_) return;
+  loop_.settings().backlogBytes->fetch_add(static_cast<std::int64_t>(bytes) - static_cast<std::int64_t>(countedBacklog_),
+                                           std::memory_order_relaxed);
+  countedBacklog_ = bytes;
+}
 
 SteadyTime Connection::now() const noexcept { return loop_.now(); }
 
@@ -214,6 +224,7 @@ void Connection::flush() {
       // the bytes already written.
       out_.erase(0, outOffset_);
       outOffset_ = 0;
+      countBacklog(out_.size());
       if (!writeArmed_) {
         writeArmed_ = true;
         if (!loop_.setWriteInterest(*this, true)) doom();
@@ -229,6 +240,7 @@ void Connection::flush() {
     out_.clear();
   }
   outOffset_ = 0;
+  countBacklog(0);
   if (writeArmed_) {
     writeArmed_ = false;
     if (!loop_.setWriteInterest(*this, false)) doom();

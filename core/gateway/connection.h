@@ -65,6 +65,8 @@ class Connection final : public Link, private CodecEvents {
   bool doomed() const noexcept { return doomed_; }
   bool flushRequested() const noexcept { return flushRequested_; }
   std::size_t queuedBytes() const noexcept { return out_.size() - outOffset_; }
+  // Moves this connection's share of the backlog gauge to `bytes`.
+  void countBacklog(std::size_t bytes) noexcept;
 
  private:
   void onText(std::string_view message) override;
@@ -92,6 +94,7 @@ class Connection final : public Link, private CodecEvents {
   std::unique_ptr<ConnectionHandler> handler_;
   std::string out_;
   std::size_t outOffset_ = 0;
+  std::size_t countedBacklog_ = 0;  // this connection's share of LoopSettings::backlogBytes
   // The deadline lives here; the loop's heap holds at most one current entry
   // per connection (armedAt_), re-armed on expiry when the deadline moved
   // later, so resetting a deadline per message does not grow the heap.

@@ -80,7 +80,7 @@ EventLoop::~EventLoop() {
   for (Task& task : inbox_) {
     if (task.kind == Task::Kind::adopt) {
       ::close(task.fd);
-      releaseReservation();
+      releaseReservation(task.peer);
     }
   }
   ::close(wake_);
@@ -238,7 +238,7 @@ void EventLoop::adoptNow(Task& task) {
   if (shuttingDown_ || serial_ >= kMaxSerial ||
       (freeSlots_.empty() && slots_.size() >= kMaxSlots)) {
     ::close(task.fd);
-    releaseReservation();
+    releaseReservation(task.peer);
     return;
   }
   std::uint32_t slot = 0;
@@ -354,9 +354,10 @@ void EventLoop::teardownDoomed() {
 void EventLoop::teardown(Connection& connection) noexcept {
   const std::uint32_t slot = slotOf(connection.id());
   connection.finish();
+  const std::string peer = connection.peer();
   slots_[slot].reset();  // closes the socket, which also leaves the epoll set
   freeSlots_.push_back(slot);
-  releaseReservation();
+  releaseReservation(peer);
 }
 
 void EventLoop::closeAll() noexcept {
@@ -368,7 +369,7 @@ void EventLoop::closeAll() noexcept {
   for (Task& task : inbox_) {
     if (task.kind == Task::Kind::adopt) {
       ::close(task.fd);
-      releaseReservation();
+      releaseReservation(task.peer);
     }
   }
   inbox_.clear();
@@ -382,9 +383,10 @@ Connection* EventLoop::find(sdk::ConnectionId id) const noexcept {
   return connection != nullptr && connection->id() == id ? connection : nullptr;
 }
 
-void EventLoop::releaseReservation() noexcept {
+void EventLoop::releaseReservation(const std::string& peer) noexcept {
   load_.fetch_sub(1, std::memory_order_relaxed);
   live_.fetch_sub(1, std::memory_order_relaxed);
+  if (settings_.addressSlots != nullptr) settings_.addressSlots->release(hostOf(peer));
 }
 
 }  // namespace wind::gateway

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/admission.h"
 #include "gateway/link.h"
 
 namespace Poco {
@@ -39,6 +40,13 @@ struct LoopSettings {
   std::chrono::milliseconds closeTimeout{2000};
   // How long shutdown waits for the close frames to be written.
   std::chrono::milliseconds shutdownGrace{2000};
+  // Per-address slots taken by the Gateway before adopt(); given back here
+  // whenever a connection ends or a socket is never adopted. Null: none.
+  AddressSlots* addressSlots = nullptr;
+  // Bytes waiting in the buffers of connections whose socket would block
+  // (updated only when a write blocks or drains, off the hot path), for the
+  // wind_outbound_backlog_bytes gauge. Null: not counted.
+  std::atomic<std::int64_t>* backlogBytes = nullptr;
 };
 
 // Connection ids: bits 0–7 the loop index, 8–31 the loop's slot, 32–62 a
@@ -115,7 +123,8 @@ class EventLoop {
   void teardown(Connection& connection) noexcept;
   void closeAll() noexcept;
   Connection* find(sdk::ConnectionId id) const noexcept;
-  void releaseReservation() noexcept;
+  // Gives back the reservation of a connection from `peer` ("ip:port").
+  void releaseReservation(const std::string& peer) noexcept;
 
   const std::uint8_t index_;
   const LoopSettings settings_;

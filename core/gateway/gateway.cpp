@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -74,9 +75,20 @@ bool prepareSocket(int fd) {
          ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0;
 }
 
+// One loop per core this process may run on: a server pinned to one core
+// (taskset, cgroup cpusets) gains nothing from a second loop, only switches.
+unsigned usableCores() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 0) {
+    return static_cast<unsigned>(CPU_COUNT(&allowed));
+  }
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
 unsigned loopCount(const config::Config& config) {
   unsigned count = config.server.eventLoops;
-  if (count == 0) count = std::max(1U, std::thread::hardware_concurrency());
+  if (count == 0) count = usableCores();
   return std::min(count, EventLoop::kMaxLoops);
 }
 
@@ -84,12 +96,18 @@ unsigned loopCount(const config::Config& config) {
 
 Gateway::Gateway(const config::Config& config, SessionFactory& sessions, Poco::Logger& logger,
                  GatewayOptions options)
-    : logger_(logger), maxConnections_(config.server.maxConnections) {
+    : logger_(logger),
+      publicUrl_(config.server.publicUrl),
+      allowedOrigins_(config.websocket.allowedOrigins),
+      addressSlots_(config.server.maxConnectionsPerAddress),
+      maxConnections_(config.server.maxConnections) {
   LoopSettings settings;
   settings.maxMessageBytes = config.websocket.maxFrameBytes;
   settings.outboundQueueBytes = config.websocket.outboundQueueBytes;
   settings.closeTimeout = options.closeTimeout;
   settings.shutdownGrace = options.shutdownGrace;
+  settings.addressSlots = &addressSlots_;
+  settings.backlogBytes = &backlogBytes_;
   SteadyClock clock =
       options.clock ? options.clock : SteadyClock([] { return std::chrono::steady_clock::now(); });
   const unsigned count = loopCount(config);
@@ -126,21 +144,36 @@ void Gateway::upgrade(Poco::Net::HTTPServerRequest& request,
     sendError(response, HTTPResponse::HTTP_BAD_REQUEST, 4000, problem);
     return;
   }
+  if (!originAllowed(request.get("Origin", ""), request.getHost(), publicUrl_, allowedOrigins_)) {
+    sendError(response, HTTPResponse::HTTP_FORBIDDEN, 4005, "Origin not allowed.");
+    return;
+  }
   if (!accepting_) {
     sendError(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, 5000, "Server is shutting down.");
     return;
   }
-  if (live_.fetch_add(1) >= maxConnections_) {
+  if (live_.fetch_add(1) >= maxConnections_.load()) {
     live_.fetch_sub(1);
     sendError(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, 5000, "Too many connections.");
     return;
   }
-  // From here the reservation in live_ belongs to the loop (released there)
-  // unless the socket never reaches one.
+  const std::string address = hostOf(request.clientAddress().toString());
+  if (!addressSlots_.tryAcquire(address)) {
+    live_.fetch_sub(1);
+    response.set("Retry-After", "60");
+    sendError(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, 4029, "Too many connections from this address.");
+    return;
+  }
+  // From here the reservations in live_ and addressSlots_ belong to the loop
+  // (released when the session ends) unless the socket never reaches one.
   try {
-    if (!handOver(request, response)) live_.fetch_sub(1);
+    if (!handOver(request, response)) {
+      live_.fetch_sub(1);
+      addressSlots_.release(address);
+    }
   } catch (...) {
     live_.fetch_sub(1);
+    addressSlots_.release(address);
     throw;
   }
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "gateway/admission.h"
 #include "gateway/event_loop.h"
 #include "gateway/link.h"
 #include "http/upgrade_handler.h"
@@ -51,10 +52,15 @@ class Gateway final : public http::UpgradeHandler, public Transport {
   // Connections open or being handed to a loop. Any thread.
   std::size_t connectionCount() const noexcept;
   std::size_t eventLoopCount() const noexcept { return loops_.size(); }
+  // Bytes queued for connections whose socket would block (metrics). Any thread.
+  std::int64_t outboundBacklogBytes() const noexcept { return backlogBytes_.load(std::memory_order_relaxed); }
+  // Configuration reload: the limit for later upgrades; open ones stay. Any thread.
+  void setMaxConnections(std::size_t limit) noexcept { maxConnections_.store(limit); }
 
   // http::UpgradeHandler: on an HTTP pool thread. Validates the handshake
-  // (400 with a JSON error otherwise, 503 over the connection limit or while
-  // shutting down), answers 101, detaches the socket from Poco (keeping any
+  // (400 with a JSON error otherwise, 403 / 4005 for a foreign Origin, 503
+  // over the connection limit or while shutting down, 429 / 4029 over the
+  // per-address limit), answers 101, detaches the socket from Poco (keeping any
   // bytes already buffered) and hands it to the least-loaded loop.
   void upgrade(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
@@ -71,7 +77,12 @@ class Gateway final : public http::UpgradeHandler, public Transport {
   EventLoop& leastLoaded() const noexcept;
 
   Poco::Logger& logger_;
-  const std::size_t maxConnections_;
+  std::string publicUrl_;
+  std::vector<std::string> allowedOrigins_;
+  // Declared before loops_: the loops release slots until they are joined.
+  AddressSlots addressSlots_;
+  std::atomic<std::size_t> maxConnections_;
+  std::atomic<std::int64_t> backlogBytes_{0};
   std::atomic<std::size_t> live_{0};
   std::atomic<bool> accepting_{false};
   std::vector<std::unique_ptr<EventLoop>> loops_;

@@ -46,8 +46,12 @@ HttpServer::HttpServer(const config::Config& config, auth::Accounts& accounts,
       router_({config, accounts, upgrade, std::move(ready), std::move(metricsText), logger}),
       pool_("wind-http", 1, threadsOf(config)),
       socket_(bindSocket(config)),
-      server_(std::make_unique<Poco::Net::HTTPServer>(new RouterFactory(router_), pool_, socket_,
-                                                      paramsOf(config))) {}
+      headerDeadline_(config.server.requestHeaderTimeout),
+      server_(std::make_unique<GuardedHttpServer>(
+          Poco::SharedPtr<DeadlineFactory>(
+              new DeadlineFactory(std::make_unique<RouterFactory>(router_), headerDeadline_)),
+          headerDeadline_, pool_,
+          socket_, paramsOf(config))) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -62,6 +66,7 @@ void HttpServer::stop() {
   running_ = false;
   server_->stopAll(true);
   pool_.joinAll();
+  headerDeadline_.stop();
 }
 
 std::uint16_t HttpServer::port() const { return socket_.address().port(); }

@@ -18,6 +18,7 @@
 
 #include "auth/accounts.h"
 #include "config/config.h"
+#include "http/header_deadline.h"
 #include "http/router.h"
 #include "http/upgrade_handler.h"
 
@@ -52,7 +53,9 @@ class HttpServer {
   Router router_;
   Poco::ThreadPool pool_;
   Poco::Net::ServerSocket socket_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  // Outlives server_, whose connections arm and disarm it.
+  HeaderDeadline headerDeadline_;
+  std::unique_ptr<GuardedHttpServer> server_;
   bool running_ = false;
 };
 

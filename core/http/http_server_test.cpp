@@ -1,5 +1,6 @@
 // The routes over real sockets, against Accounts on a real SQLite file.
 #include "http/http_server.h"
+#include "http/static_files.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -11,6 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 
@@ -57,6 +61,7 @@ struct Reply {
   std::string contentType;
   std::string retryAfter;
   std::string allow;
+  std::map<std::string, std::string> headers;
 
   Poco::JSON::Object::Ptr json() const {
     return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
@@ -104,6 +109,7 @@ class HttpServerTest : public ::testing::Test {
     reply.contentType = response.getContentType();
     reply.retryAfter = response.get("Retry-After", "");
     reply.allow = response.get("Allow", "");
+    for (const auto& [name, value] : response) reply.headers[name] = value;
     Poco::StreamCopier::copyToString(in, reply.body);
     return reply;
   }
@@ -205,7 +211,7 @@ TEST_F(HttpServerTest, RegisterVerifyLoginLogout) {
       call("GET", "/api/v1/auth/email_verify/" + key, "", "", {{"Accept", "text/html"}});
   EXPECT_EQ(again.status, 404);
   EXPECT_EQ(again.contentType, "text/html; charset=utf-8");
-  EXPECT_NE(again.body.find("/login"), std::string::npos);
+  EXPECT_NE(again.body.find("<a href=\"/\">log in</a>"), std::string::npos);  // the web client
   const auto againJson = call("GET", "/api/v1/auth/email_verify/" + key);
   EXPECT_EQ(againJson.code(), 4004);
   EXPECT_EQ(againJson.payload("message"), "The session has expired or does not exist.");
@@ -318,6 +324,114 @@ TEST_F(HttpServerTest, SurvivesMalformedRequests) {
         << input.substr(0, 60) << " -> " << answer.substr(0, 80);
   }
   EXPECT_EQ(call("GET", "/healthz").status, 200);
+}
+
+// The bundled web client: a temporary web root beside a file that must never
+// be served.
+class WebClientTest : public HttpServerTest {
+ protected:
+  WebClientTest() {
+    char pattern[] = "/tmp/wind-web-test-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    root_ = dir_ / "www";
+    std::filesystem::create_directories(root_ / "static" / "js");
+    write(root_ / "index.html", "<script src=\"/static/@VERSION@/js/app.js\"></script>");
+    write(root_ / "static" / "js" / "app.js", "import './ui.js';");
+    write(root_ / "static" / "app.css", "body{}");
+    write(root_ / "static" / ".secret", "hidden");
+    write(dir_ / "secret.txt", "outside");
+    std::filesystem::create_symlink(dir_ / "secret.txt", root_ / "static" / "link.txt");
+    server_.reset();
+    config_.server.webRoot = root_.string();
+    server_ = std::make_unique<HttpServer>(
+        config_, *accounts_, upgrade_, [] { return true; }, [] { return std::string(); },
+        Poco::Logger::get("http_test"));
+    server_->start();
+  }
+  ~WebClientTest() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static void write(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
+
+  // The version the server wrote into index.html.
+  std::string version() {
+    const auto body = call("GET", "/").body;
+    const auto start = body.find("/static/") + 8;
+    return body.substr(start, body.find('/', start) - start);
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path root_;
+};
+
+TEST_F(WebClientTest, IndexIsRevalidatedAndCarriesTheAssetVersion) {
+  const auto index = call("GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.contentType, "text/html; charset=utf-8");
+  EXPECT_EQ(index.headers.at("Cache-Control"), "no-cache");
+  EXPECT_EQ(index.body.find("@VERSION@"), std::string::npos);
+  EXPECT_EQ(version().size(), 16U);
+  const auto again = call("GET", "/", "", "", {{"If-None-Match", index.headers.at("ETag")}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+}
+
+TEST_F(WebClientTest, EveryResponseCarriesTheSecurityHeaders) {
+  for (const auto& path : {std::string("/"), "/static/" + version() + "/app.css"}) {
+    const auto reply = call("GET", path);
+    EXPECT_EQ(reply.status, 200) << path;
+    const auto& csp = reply.headers.at("Content-Security-Policy");
+    for (const char* directive :
+         {"default-src 'self'", "connect-src 'self' ws: wss:", "img-src 'self' data:",
+          "style-src 'self'", "script-src 'self'", "frame-ancestors 'none'"}) {
+      EXPECT_NE(csp.find(directive), std::string::npos) << directive;
+    }
+    EXPECT_EQ(csp.find("unsafe"), std::string::npos);
+    EXPECT_EQ(reply.headers.at("X-Content-Type-Options"), "nosniff");
+  }
+}
+
+TEST_F(WebClientTest, AssetsHaveTheirTypeAndAreCachedOnlyUnderTheCurrentVersion) {
+  const auto script = call("GET", "/static/" + version() + "/js/app.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.body, "import './ui.js';");
+  EXPECT_EQ(script.contentType, "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.headers.at("Cache-Control"), "public, max-age=31536000, immutable");
+  const auto style = call("GET", "/static/old/app.css");
+  EXPECT_EQ(style.status, 200);
+  EXPECT_EQ(style.contentType, "text/css; charset=utf-8");
+  EXPECT_EQ(style.headers.at("Cache-Control"), "no-cache");
+  EXPECT_EQ(call("GET", "/static/" + version() + "/nope.js").status, 404);
+  const auto post = call("POST", "/static/x/app.css");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.allow, "GET, HEAD");
+  const auto head = call("HEAD", "/static/" + version() + "/app.css");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.contentType, "text/css; charset=utf-8");
+  EXPECT_EQ(head.headers.at("Content-Length"), "6");
+}
+
+TEST_F(WebClientTest, NothingOutsideTheWebRootIsServed) {
+  for (const char* path :
+       {"/static/v/../../secret.txt", "/static/v/%2e%2e/%2e%2e/secret.txt",
+        "/static/v/..%2f..%2fsecret.txt", "/static/../secret.txt", "/static/v/link.txt",
+        "/static/v/.secret", "/static/v//etc/passwd", "/static/v/static/app.css",
+        "/static/app.css", "/index.html"}) {
+    const auto reply = call("GET", path);
+    EXPECT_EQ(reply.status, 404) << path;
+    EXPECT_EQ(reply.body.find("outside"), std::string::npos) << path;
+  }
+}
+
+TEST(ContentTypes, ByExtension) {
+  EXPECT_EQ(contentTypeFor("a.html"), "text/html; charset=utf-8");
+  EXPECT_EQ(contentTypeFor("a.SVG"), "image/svg+xml");
+  EXPECT_EQ(contentTypeFor("a.png"), "image/png");
+  EXPECT_EQ(contentTypeFor("a"), "application/octet-stream");
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ std::string loginForm() {
 std::string verified() {
   return page("Account activated",
               "<h1>account successfully created.</h1>\n"
-              "<p>Your email address is verified. You can now <a href=\"/login\">log in</a>.</p>");
+              "<p>Your email address is verified. You can now <a href=\"/\">log in</a>.</p>");
 }
 
 std::string verifyFailed() {
@@ -83,7 +83,7 @@ std::string verifyFailed() {
       "Link expired",
       "<h1>The session has expired or does not exist.</h1>\n"
       "<p>This link was already used or has expired. If you opened it before, your account is "
-      "probably active: <a href=\"/login\">log in</a>.</p>\n"
+      "probably active: <a href=\"/\">log in</a>.</p>\n"
       "<p>Otherwise request a new link:</p>\n"
       "<form method=\"post\" action=\"/api/v1/auth/resend_verification\">\n"
       "<label>Email <input name=\"email\" type=\"email\" required autocomplete=\"email\"></label>\n"

@@ -38,7 +38,7 @@ std::string envelopeJson(const std::string& type, const std::string& key,
 
 void sendBody(Poco::Net::HTTPServerResponse& response, int status, const std::string& contentType,
               const std::string& body) {
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response.setContentType(contentType);
   response.setContentLength(static_cast<std::streamsize>(body.size()));
   response.set("Cache-Control", "no-store");

@@ -67,7 +67,9 @@ std::size_t maxBodyOf(const config::Config& config) {
 }  // namespace
 
 Router::Router(RouterDependencies dependencies)
-    : deps_(std::move(dependencies)), maxBodyBytes_(maxBodyOf(deps_.config)) {}
+    : deps_(std::move(dependencies)),
+      maxBodyBytes_(maxBodyOf(deps_.config)),
+      staticFiles_(deps_.config.server.webRoot, deps_.logger) {}
 
 void Router::handle(HTTPServerRequest& request, HTTPServerResponse& response) noexcept {
   try {
@@ -136,7 +138,8 @@ void Router::routeAuth(const std::string& action, HTTPServerRequest& request,
     const auto fields = fieldsOf(request, {"name", "email", "password"});
     return sendOutcome(
         response, deps_.accounts.registerAccount({fieldOf(fields, "name"), fieldOf(fields, "email"),
-                                                  fieldOf(fields, "password")}));
+                                                  fieldOf(fields, "password")},
+                                                 clientAddress(request)));
   }
   if (action == "login") {
     const auto fields = fieldsOf(request, {"email", "password"});
@@ -151,16 +154,22 @@ void Router::routeAuth(const std::string& action, HTTPServerRequest& request,
 
 bool Router::routePage(const std::string& path, HTTPServerRequest& request,
                        HTTPServerResponse& response) {
-  if (path != "/" && path != "/register" && path != "/login" && path != "/healthz" &&
-      path != "/readyz" && path != "/metrics") {
+  if (!StaticFiles::owns(path) && path != "/register" && path != "/login" &&
+      path != "/healthz" && path != "/readyz" && path != "/metrics") {
     return false;
   }
-  if (request.getMethod() != HTTPRequest::HTTP_GET) {
-    methodNotAllowed(request, response, "GET");
+  // HEAD for the web client's files (Poco sends the headers only).
+  const bool web = StaticFiles::owns(path);
+  if (request.getMethod() != HTTPRequest::HTTP_GET &&
+      !(web && request.getMethod() == HTTPRequest::HTTP_HEAD)) {
+    methodNotAllowed(request, response, web ? "GET, HEAD" : "GET");
     return true;
   }
   closeIfUnread(request, response);
-  if (path == "/") {
+  if (web) {
+    if (staticFiles_.serve(path, request, response)) return true;
+    // Without a web client installed, / still shows the plain start page.
+    if (path != "/") return false;
     sendHtml(response, 200, pages::home());
   } else if (path == "/register") {
     sendHtml(response, 200, pages::registerForm(deps_.config.auth.passwordMinLength));
@@ -170,6 +179,11 @@ bool Router::routePage(const std::string& path, HTTPServerRequest& request,
     health(response, true);
   } else if (path == "/readyz") {
     health(response, !deps_.ready || deps_.ready());
+  } else if (!deps_.config.metrics.listen.empty()) {
+    return false;  // metrics.listen set: /metrics lives on that address only
+  } else if (!request.clientAddress().host().isLoopback()) {
+    // Metrics reveal traffic and user counts: local scrapers only on the public listener.
+    sendError(response, 403, 4005, "Metrics are served to local clients only.");
   } else {
     sendBody(response, 200, "text/plain; version=0.0.4; charset=utf-8",
              deps_.metricsText ? deps_.metricsText() : std::string{});

@@ -15,6 +15,7 @@
 #include "auth/accounts.h"
 #include "config/config.h"
 #include "http/body.h"
+#include "http/static_files.h"
 #include "http/upgrade_handler.h"
 
 namespace wind::http {
@@ -30,7 +31,8 @@ struct RouterDependencies {
 
 class Router {
  public:
-  // Every reference in `dependencies` must outlive this.
+  // Every reference in `dependencies` must outlive this. Reads the web
+  // client's files from config.server.webRoot.
   explicit Router(RouterDependencies dependencies);
 
   // Any HTTP pool thread. Never throws: an escaping exception is logged and
@@ -54,6 +56,7 @@ class Router {
 
   RouterDependencies deps_;
   const std::size_t maxBodyBytes_;
+  const StaticFiles staticFiles_;  // server.web_root, read at construction
 };
 
 class RouterFactory final : public Poco::Net::HTTPRequestHandlerFactory {

@@ -41,4 +41,6 @@ void configure(const config::Config::Log& settings) {
 
 Poco::Logger& get(const std::string& name) { return Poco::Logger::get(name); }
 
+void setLevel(config::LogLevel level) { Poco::Logger::setLevel("", pocoLevel(level)); }
+
 }  // namespace wind::log

@@ -13,6 +13,10 @@ namespace wind::log {
 // before any other thread starts.
 void configure(const config::Config::Log& settings);
 
+// Configuration reload: the root logger and every logger made so far take
+// `level` at once. Any thread (Poco's logger registry is locked).
+void setLevel(config::LogLevel level);
+
 // The logger named `name` ("wind.http", "wind.gateway", …).
 Poco::Logger& get(const std::string& name);
 

@@ -76,5 +76,45 @@ TEST(MetricsRegistry, ConcurrentIncrementsAreAllCounted) {
             static_cast<std::uint64_t>(kThreads) * kPerThread);
 }
 
+TEST(MetricsRegistry, GaugesGoUpAndDown) {
+  Registry registry;
+  Gauge& gauge = registry.gauge("wind_open", "Open.");
+  gauge.add(5);
+  gauge.add(-2);
+  EXPECT_EQ(gauge.value(), 3);
+  EXPECT_NE(registry.renderPrometheus().find("# TYPE wind_open gauge\nwind_open 3\n"), std::string::npos);
+}
+
+TEST(MetricsRegistry, GaugeFunctionsAreReadAtRenderTime) {
+  Registry registry;
+  std::int64_t value = 1;
+  registry.gaugeFunction("wind_spool", "Spool.", {}, [&value] { return value; });
+  value = 42;
+  EXPECT_NE(registry.renderPrometheus().find("wind_spool 42\n"), std::string::npos);
+}
+
+TEST(MetricsRegistry, HistogramsRenderCumulativeBuckets) {
+  Registry registry;
+  Histogram& h = registry.histogram("wind_latency_seconds", "Latency.", {{"plugin", "chat"}}, {0.1, 1});
+  h.observe(0.05);
+  h.observe(0.5);
+  h.observe(5);
+  const std::string text = registry.renderPrometheus();
+  EXPECT_NE(text.find("# TYPE wind_latency_seconds histogram\n"), std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"0.1\",plugin=\"chat\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"1\",plugin=\"chat\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"+Inf\",plugin=\"chat\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_sum{plugin=\"chat\"} 5.55\n"), std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_count{plugin=\"chat\"} 3\n"), std::string::npos);
+}
+
+TEST(MetricsRegistry, ANameKeepsItsType) {
+  Registry registry;
+  registry.counter("wind_x", "X.");
+  EXPECT_THROW(registry.gauge("wind_x", "X."), std::invalid_argument);
+  EXPECT_THROW(registry.histogram("wind_x", "X."), std::invalid_argument);
+  EXPECT_THROW(registry.histogram("wind_y", "Y.", {{"le", "1"}}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace wind::metrics

@@ -165,7 +165,9 @@ void PluginHost::load(const config::PluginConfig& plugin) {
 
   loaded->info = {name, info.version, {}};
   for (const auto& spec : info.types) {
-    routes_.add(dispatch::Route{name, spec, loaded->plugin.get()});
+    auto& latency = services_.metrics.histogram("wind_handler_seconds", "Time spent in a plugin's handle().",
+                                                {{"plugin", name}, {"type", spec.type}});
+    routes_.add(dispatch::Route{name, spec, loaded->plugin.get(), &latency});
     loaded->info.types.push_back(spec.type);
   }
   routes_.addAuthContributor(loaded->plugin.get());

@@ -67,10 +67,15 @@ Session::Session(gateway::Link& link, const SessionContext& context)
       id_(link.id()),
       bucket_(context.framesPerSecond, context.framesBurst, link.now()) {
   armDeadline();
+  if (context_.logger.debug()) context_.logger.debug("session: opened " + who());
+}
+
+std::string Session::who() const {
+  return "connection=" + sdk::toString(id_) + " user=" + (user_ ? sdk::toString(*user_) : std::string("-"));
 }
 
 void Session::onText(std::string_view message) {
-  if (closing_) return;
+  if (closing_ || draining_) return;
   dispatch::Envelope envelope;
   const dispatch::EnvelopeError error = dispatch::parseEnvelope(message, envelope);
   if (error != dispatch::EnvelopeError::none) {
@@ -81,6 +86,10 @@ void Session::onText(std::string_view message) {
     return;
   }
   const std::optional<std::string_view> nonce = viewOf(envelope.nonce);
+  if (context_.wire != nullptr) {
+    const bool known = envelope.type == kHeartbeat || envelope.type == kAuth || context_.routes.find(envelope.type);
+    context_.wire->frameIn(envelope.type, known);
+  }
   if (envelope.type == kHeartbeat) {
     // The deadline counts arrivals, not replies: a heartbeat waiting behind
     // a slow frame still proves the client is alive. Never rate limited.
@@ -101,13 +110,14 @@ void Session::onText(std::string_view message) {
 }
 
 void Session::onBinary() {
-  if (closing_ || !admit(std::nullopt)) return;
+  if (closing_ || draining_ || !admit(std::nullopt)) return;
   emit(errorFrame(ErrorCode::binaryFrame, "Only text frames are accepted.", std::nullopt));
 }
 
 void Session::onDeadline() { closeWith(4003, "Heartbeat missing."); }
 
 void Session::onClosed() {
+  if (context_.logger.debug()) context_.logger.debug("session: closed " + who());
   closing_ = true;
   strand_.clear();
   if (user_) context_.registry.remove(id_, *user_);
@@ -118,7 +128,7 @@ bool Session::admit(std::optional<std::string_view> nonce) {
   if (bucket_.tryTake(now)) return true;
   context_.counters.rateLimited.fetch_add(1, std::memory_order_relaxed);
   emit(rateLimitedFrame(bucket_.retryAfter(now), nonce));
-  if (refusals_.record(now)) closeWith(1008, "Rate limit exceeded.");
+  if (refusals_.record(now)) closeAfterQueued(1008, "Rate limit exceeded.");
   return false;
 }
 
@@ -240,6 +250,7 @@ void Session::finishAuth(AuthDone done) {
     return;
   } else {
     user_ = done.identity->user;
+    if (context_.logger.debug()) context_.logger.debug("session: authenticated " + who());
     write(done.frame);
   }
   if (!closing_) strand_.done();
@@ -253,8 +264,8 @@ void Session::refuseAuth(std::string frame) {
 
 void Session::reportFailure(const std::string& pluginName, std::string_view type, const std::string& message) {
   context_.counters.pluginFailures.fetch_add(1, std::memory_order_relaxed);
-  context_.logger.error("plugin \"" + pluginName + "\" failed on type \"" + std::string(type) +
-                        "\" (connection " + sdk::toString(id_) + "): " + message);
+  context_.logger.error("plugin \"" + pluginName + "\" failed on type \"" + std::string(type) + "\" (" + who() +
+                        "): " + message);
 }
 
 void Session::armDeadline() { link_.setDeadline(link_.now() + context_.heartbeatTimeout); }
@@ -277,6 +288,7 @@ bool Session::roomToQueue() {
 
 void Session::write(const std::string& frame) {
   if (closing_) return;
+  if (context_.wire != nullptr) context_.wire->frameOut(frame);
   if (!link_.sendText(frame)) {
     // The link closed the connection (outbound queue over its bound).
     closing_ = true;
@@ -288,10 +300,25 @@ void Session::write(const std::vector<std::string>& frames) {
   for (const std::string& frame : frames) write(frame);
 }
 
+void Session::closeAfterQueued(std::uint16_t code, std::string reason) {
+  // The client is owed every answer already queued (its 4029s among them)
+  // before the close; frames arriving meanwhile are ignored.
+  if (closing_ || draining_) return;
+  draining_ = true;
+  strand_.push([this, code, reason = std::move(reason)] {
+    closeWith(code, reason);
+    return true;
+  });
+}
+
 void Session::closeWith(std::uint16_t code, std::string_view reason) {
   if (closing_) return;
   closing_ = true;
   strand_.clear();
+  if (context_.wire != nullptr) context_.wire->closed(code);
+  if (context_.logger.debug()) {
+    context_.logger.debug("session: closing " + who() + " code=" + std::to_string(code) + " reason=" + std::string(reason));
+  }
   link_.close(code, reason);
 }
 

@@ -29,6 +29,7 @@
 #include "gateway/link.h"
 #include "session/rate_limiter.h"
 #include "session/session_registry.h"
+#include "session/wire_metrics.h"
 
 namespace Poco {
 class Logger;
@@ -58,6 +59,7 @@ struct SessionContext {
   dispatch::WorkerPool& workers;
   Poco::Logger& logger;
   SessionCounters& counters;
+  WireMetrics* wire = nullptr;  // per-type counters for /metrics; null in unit tests
 };
 
 // The result of a frame handled on a worker, and of an auth check.
@@ -115,7 +117,10 @@ class Session final : public gateway::ConnectionHandler {
   bool roomToQueue();
   void write(const std::string& frame);
   void write(const std::vector<std::string>& frames);
+  void closeAfterQueued(std::uint16_t code, std::string reason);
   void closeWith(std::uint16_t code, std::string_view reason);
+  // "connection=<id> user=<id or ->" for every log line about this connection.
+  std::string who() const;
 
   gateway::Link& link_;
   const SessionContext& context_;
@@ -127,6 +132,7 @@ class Session final : public gateway::ConnectionHandler {
   int refusedAuths_ = 0;
   bool heartbeatSeen_ = false;
   bool closing_ = false;
+  bool draining_ = false;  // a close waits behind queued steps; input is ignored
 };
 
 }  // namespace wind::session

@@ -5,7 +5,7 @@ namespace wind::session {
 SessionFactoryImpl::SessionFactoryImpl(const config::Config& config, const dispatch::RouteTable& routes,
                                        auth::TokenAuthenticator& authenticator, auth::UserDirectory& users,
                                        gateway::Transport& transport, SessionRegistry& registry,
-                                       dispatch::WorkerPool& workers, Poco::Logger& logger)
+                                       dispatch::WorkerPool& workers, Poco::Logger& logger, WireMetrics* wire)
     : context_{config.websocket.heartbeatInterval + config.websocket.heartbeatGrace,
                config.websocket.framesPerSecond,
                config.websocket.framesBurst,
@@ -16,7 +16,8 @@ SessionFactoryImpl::SessionFactoryImpl(const config::Config& config, const dispa
                registry,
                workers,
                logger,
-               counters_} {}
+               counters_,
+               wire} {}
 
 std::unique_ptr<gateway::ConnectionHandler> SessionFactoryImpl::open(gateway::Link& link) {
   return std::make_unique<Session>(link, context_);

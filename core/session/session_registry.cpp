@@ -61,6 +61,7 @@ std::vector<sdk::ConnectionId> SessionRegistry::connectionsOf(sdk::UserId user) 
 }
 
 void SessionRegistry::sendToConnection(sdk::ConnectionId connection, std::string frame) noexcept {
+  if (wire_ != nullptr) wire_->frameOut(frame);
   transport_.send(connection, std::move(frame));
 }
 
@@ -72,6 +73,7 @@ void SessionRegistry::sendToUser(sdk::UserId user, std::string frame,
     // The lock is released: Transport::send only queues, but a shard lock
     // held across it would still serialize unrelated senders.
     for (std::size_t i = 0; i < targets.size(); ++i) {
+      if (wire_ != nullptr) wire_->frameOut(frame);
       if (i + 1 == targets.size()) {
         transport_.send(targets[i], std::move(frame));
       } else {
@@ -100,6 +102,7 @@ void SessionRegistry::tokenRevoked(std::string_view tokenHash) noexcept {
       }
     }
     for (sdk::ConnectionId connection : closing) {
+      if (wire_ != nullptr) wire_->closed(4002);
       transport_.post(connection, [](gateway::Link& link, gateway::ConnectionHandler&) {
         link.close(4002, "Token revoked.");
       });

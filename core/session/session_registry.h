@@ -21,6 +21,7 @@
 #include "auth/identity.h"
 #include "gateway/link.h"
 #include "session/delivery.h"
+#include "session/wire_metrics.h"
 
 namespace wind::session {
 
@@ -37,6 +38,9 @@ class SessionRegistry final : public Delivery, public auth::RevocationListener {
   bool add(sdk::ConnectionId connection, sdk::UserId user, std::string tokenHash);
   // The connection is gone or no longer authenticated. Idempotent.
   void remove(sdk::ConnectionId connection, sdk::UserId user);
+
+  // Startup only, before serving: count frames sent and closes made here. `wire` outlives this.
+  void setWireMetrics(WireMetrics& wire) noexcept { wire_ = &wire; }
 
   // The authenticated connections of `user`, in the order they authenticated.
   std::vector<sdk::ConnectionId> connectionsOf(sdk::UserId user) const;
@@ -71,6 +75,7 @@ class SessionRegistry final : public Delivery, public auth::RevocationListener {
   const Shard& shardOf(sdk::UserId user) const noexcept { return shards_[sdk::value(user) % kShards]; }
 
   gateway::Transport& transport_;
+  WireMetrics* wire_ = nullptr;
   std::array<Shard, kShards> shards_;
   std::atomic<std::size_t> count_{0};
   mutable std::mutex revokedMutex_;

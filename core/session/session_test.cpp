@@ -360,6 +360,26 @@ TEST_F(RateLimitedSessionTest, MoreThanTwentyRefusalsWithinTenSecondsClose1008) 
   EXPECT_EQ(conn.link.closed->first, 1008);
 }
 
+TEST_F(RateLimitedSessionTest, RefusalsQueuedBehindAWorkerFrameAreWrittenBeforeThe1008Close) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"slow","payload":1})");
+  for (int i = 0; i < 21; ++i) text(conn, R"({"type":"fast","payload":1})");
+  text(conn, R"({"type":"fast","payload":"the 21st refusal"})");
+  text(conn, R"({"type":"fast","payload":"ignored while the close waits"})");
+  EXPECT_FALSE(conn.link.closed);  // the close waits behind the slow frame
+  gate_.set_value();
+  transport_.awaitPosts(1);
+  ASSERT_TRUE(conn.link.closed);
+  EXPECT_EQ(conn.link.closed->first, 1008);
+  ASSERT_GE(conn.link.sent.size(), 22u);
+  EXPECT_EQ(conn.link.sent.front(), R"({"type":"slow","payload":1})");
+  std::size_t refusals = 0;
+  for (const auto& frame : conn.link.sent) refusals += frame.find("\"code\":4029") != std::string::npos;
+  EXPECT_EQ(refusals, 21u);
+  gate_ = std::promise<void>();
+}
+
 TEST_F(RateLimitedSessionTest, InvalidAndBinaryFramesCountTowardTheLimit) {
   Conn& conn = open();
   conn.handler->onBinary();

@@ -3,6 +3,7 @@
 // PostgreSQL backend can implement the same four calls later.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -46,6 +47,14 @@ class Database {
 
   // True while a trivial read succeeds (for /readyz).
   virtual bool ping() noexcept = 0;
+
+  // Copies a consistent snapshot of the whole database (everything committed
+  // before the call began) to a new file at `path`, while serving: SQLite's
+  // online backup on a pooled read connection. Any thread; blocks. Throws
+  // StorageFailure (the default: a backend without backups).
+  virtual void backup(const std::string& path) {
+    throw StorageFailure("storage: this backend cannot back up to '" + path + "'");
+  }
 };
 
 struct SqliteOptions {
@@ -57,6 +66,9 @@ struct SqliteOptions {
   // How long a connection waits for a lock held by another one (per
   // connection PRAGMA busy_timeout; Poco's default would be 60 s).
   std::chrono::milliseconds busyTimeout{5000};
+  // Told after each committed batch (statements, BEGIN..COMMIT time); for
+  // metrics. Writer thread; must not block. May be empty.
+  std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
 };
 
 // Opens (creating if needed) the database in WAL mode. Throws StorageFailure

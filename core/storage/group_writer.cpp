@@ -126,7 +126,8 @@ void GroupWriter::runBatch() {
   try {
     std::size_t statements = 0;
     if (take(batch, statements) == 0) return;
-    const auto deadline = std::chrono::steady_clock::now() + limits_.maxBatchDelay;
+    const auto began = std::chrono::steady_clock::now();
+    const auto deadline = began + limits_.maxBatchDelay;
 
     if (auto error = connection_->run("BEGIN IMMEDIATE", {}, nullptr); failed(error)) {
       failUnits(batch, error);
@@ -153,6 +154,9 @@ void GroupWriter::runBatch() {
     if (auto error = connection_->run("COMMIT", {}, nullptr); failed(error)) {
       if (!connection_->autocommit()) connection_->run("ROLLBACK", {}, nullptr);
       failUnits(batch, error);
+    } else if (limits_.onCommit) {
+      limits_.onCommit(statements, std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - began));
     }
     complete(batch);
   } catch (const std::exception& e) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,9 @@ struct BatchLimits {
   // its own commit only.
   std::chrono::microseconds maxBatchDelay{2000};
   std::size_t maxBatchStatements = 256;  // a larger unit runs alone
+  // Told after each committed batch: its statement count and the time from
+  // BEGIN to the end of COMMIT. Writer thread; must not block. May be empty.
+  std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
 };
 
 class GroupWriter {

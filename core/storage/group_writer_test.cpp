@@ -102,7 +102,7 @@ TEST_F(GroupWriterTest, OneBatchWithAFailingUnitCommitsTheOthers) {
 }
 
 TEST_F(GroupWriterTest, StatementLimitSplitsBatchesWithoutLosingUnits) {
-  auto writer = makeWriter(BatchLimits{std::chrono::microseconds(2000), 3});
+  auto writer = makeWriter(BatchLimits{std::chrono::microseconds(2000), 3, {}});
   std::vector<std::future<WriteResult>> results;
   const std::vector<Statement> big = {
       {"INSERT INTO t(k) VALUES (?)", {std::int64_t{100}}},

@@ -5,6 +5,7 @@
 #include <Poco/Exception.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <type_traits>
 
 namespace wind::storage {
@@ -236,5 +237,38 @@ StorageError SqliteConnection::exec(const std::string& sql) noexcept {
 }
 
 bool SqliteConnection::autocommit() const noexcept { return sqlite3_get_autocommit(db_) != 0; }
+
+}  // namespace wind::storage
+
+namespace wind::storage {
+
+void SqliteConnection::backupTo(const std::string& path) {
+  // Never overwrite: an operator typing the live database's path by mistake must not lose it.
+  std::error_code exists;
+  if (std::filesystem::exists(path, exists)) {
+    throw StorageFailure("storage: backup target '" + path + "' already exists");
+  }
+  sqlite3* target = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  std::string error;
+  if (rc == SQLITE_OK) {
+    sqlite3_backup* backup = sqlite3_backup_init(target, "main", db_, "main");
+    if (backup == nullptr) {
+      error = sqlite3_errmsg(target);
+    } else {
+      // One step of every page: a single read transaction, so one consistent snapshot.
+      rc = sqlite3_backup_step(backup, -1);
+      sqlite3_backup_finish(backup);
+      if (rc != SQLITE_DONE) error = sqlite3_errstr(rc);
+    }
+  } else {
+    error = sqlite3_errstr(rc);
+  }
+  sqlite3_close(target);
+  if (!error.empty()) {
+    std::filesystem::remove(path, exists);
+    throw StorageFailure("storage: backup to '" + path + "' failed: " + error);
+  }
+}
 
 }  // namespace wind::storage

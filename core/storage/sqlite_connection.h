@@ -57,6 +57,10 @@ class SqliteConnection {
   // some errors, e.g. SQLITE_FULL; the writer checks this after a failure).
   bool autocommit() const noexcept;
 
+  // Copies this connection's database, as one read snapshot, into a new
+  // SQLite file at `path` (sqlite3_backup_step(-1)). Throws StorageFailure.
+  void backupTo(const std::string& path);
+
   const std::string& path() const noexcept { return path_; }
 
  private:

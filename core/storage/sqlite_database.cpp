@@ -15,7 +15,7 @@ class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(const SqliteOptions& options)
       : writer_(openWriter(options),
-                BatchLimits{options.maxBatchDelay, options.maxBatchStatements}),
+                BatchLimits{options.maxBatchDelay, options.maxBatchStatements, options.onCommit}),
         readers_(connectionOptions(options), options.readers) {}
 
   void migrate(std::string_view owner, std::span<const Migration> migrations) override {
@@ -40,6 +40,8 @@ class SqliteDatabase final : public Database {
   }
 
   bool ping() noexcept override { return query("SELECT 1", {}).ok(); }
+
+  void backup(const std::string& path) override { readers_.borrow()->backupTo(path); }
 
  private:
   static ConnectionOptions connectionOptions(const SqliteOptions& options) {

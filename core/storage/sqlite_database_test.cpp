@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -382,6 +383,24 @@ TEST_F(SqliteDatabaseTest, PathThatIsADirectoryThrows) {
   SqliteOptions o = options();
   o.path = dir_.path().string();
   EXPECT_THROW(openSqlite(o), StorageFailure);
+}
+
+TEST_F(SqliteDatabaseTest, BackupCopiesEveryCommittedRowAndNeverOverwrites) {
+  std::size_t commits = 0;
+  auto o = options();
+  o.onCommit = [&commits](std::size_t statements, std::chrono::microseconds) { commits += statements; };
+  auto db = openSqlite(o);
+  ASSERT_TRUE(writeOne(*db, "CREATE TABLE t (v INTEGER)").ok());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(writeOne(*db, "INSERT INTO t VALUES (?)", {std::int64_t{i}}).ok());
+  EXPECT_EQ(commits, 11u);
+
+  const std::string copy = dir_.file("backup.db");
+  db->backup(copy);
+  EXPECT_THROW(db->backup(copy), StorageFailure);
+  SqliteOptions restored = options();
+  restored.path = copy;
+  auto fromCopy = openSqlite(restored);
+  EXPECT_EQ(scalar(*fromCopy, "SELECT count(*) FROM t"), 10);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "mutual_users.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "common/payload.h"
@@ -17,6 +18,7 @@ using sdk::RequestError;
 // A state change that raced with another one is re-read and retried; more
 // than a few rounds means something is wrong with storage, not a race.
 constexpr int kAttempts = 4;
+constexpr std::int64_t kDefaultRequestsPerMinute = 30;
 
 [[noreturn]] void keptChanging() { throw std::runtime_error("friendship state kept changing; giving up"); }
 
@@ -32,13 +34,41 @@ std::string event(std::string_view action, const sdk::User& user, bool byMe) {
 }  // namespace
 
 const sdk::PluginInfo& info() noexcept {
-  static const sdk::PluginInfo kInfo{"0.1.0", {{"mutual_users"}}, {}, FriendshipStore::migrations()};
+  static const sdk::PluginInfo kInfo{
+      "0.1.0",
+      {{"mutual_users"}},
+      {{"requests_per_minute", sdk::SettingType::integer, "120",
+        "friend requests one user may send per minute; more get error 4029", {}, 1, 1'000'000}},
+      FriendshipStore::migrations()};
   return kInfo;
 }
 
-MutualUsers::MutualUsers(const sdk::Settings& settings, sdk::Host& host) : host_(host), store_(host.storage()) {
-  (void)settings;
+MutualUsers::MutualUsers(const sdk::Settings& settings, sdk::Host& host)
+    : host_(host),
+      store_(host.storage()),
+      requestsPerMinute_(settings.has("requests_per_minute") ? settings.integer("requests_per_minute")
+                                                             : kDefaultRequestsPerMinute) {
   host_.provideFriends(*this);
+}
+
+std::optional<std::int64_t> MutualUsers::requestBlockedFor(sdk::UserId me) {
+  constexpr std::int64_t kMinute = 60'000'000;
+  const std::int64_t now = host_.nowMicros();
+  std::lock_guard lock(requestTimesMutex_);
+  // Forget users with nothing in the window once the map grows, so it stays small.
+  if (requestTimes_.size() > 1024) {
+    std::erase_if(requestTimes_, [now](const auto& entry) {
+      return entry.second.empty() || entry.second.back() <= now - kMinute;
+    });
+  }
+  auto& times = requestTimes_[sdk::value(me)];
+  while (!times.empty() && times.front() <= now - kMinute) times.pop_front();
+  if (static_cast<std::int64_t>(times.size()) >= requestsPerMinute_) {
+    // Until the oldest request leaves the window, in whole ms (at least 1).
+    return std::max<std::int64_t>(1, (times.front() + kMinute - now + 999) / 1000);
+  }
+  times.push_back(now);
+  return std::nullopt;
 }
 
 void MutualUsers::onFrame(const sdk::Request& request, sdk::Reply& reply) {
@@ -53,6 +83,12 @@ void MutualUsers::onFrame(const sdk::Request& request, sdk::Reply& reply) {
 
   std::string_view announced;
   if (action == "request") {
+    if (auto retryMs = requestBlockedFor(request.user)) {
+      // Sent by hand: PROTOCOL.md §3.7 adds retry_after_ms to a 4029 payload.
+      reply.send("error", R"({"code":4029,"reason":"too many friend requests; slow down","retry_after_ms":)" +
+                              std::to_string(*retryMs) + "}");
+      return;
+    }
     announced = askOrAccept(request.user, target.id);
   } else if (action == "response") {
     announced = respond(request.user, target.id);

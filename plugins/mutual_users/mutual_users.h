@@ -12,6 +12,12 @@
 
 #include "friendship_store.h"
 #include "common/payload.h"
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
 #include "wind/sdk/friends.h"
 #include "wind/sdk/host.h"
 #include "wind/sdk/plugin.h"
@@ -43,8 +49,16 @@ class MutualUsers final : public sdk::PluginBase, public sdk::Friends {
                 sdk::Reply& reply);
   std::string userArray(const std::vector<sdk::UserId>& ids) const;
 
+  // When `me` already sent requests_per_minute requests in the last minute:
+  // the ms until one more is allowed. Otherwise counts this one and returns
+  // nullopt. Any worker thread.
+  std::optional<std::int64_t> requestBlockedFor(sdk::UserId me);
+
   sdk::Host& host_;
   mutable FriendshipStore store_;
+  std::int64_t requestsPerMinute_;
+  std::mutex requestTimesMutex_;
+  std::unordered_map<std::uint64_t, std::deque<std::int64_t>> requestTimes_;  // µs, per user
 };
 
 }  // namespace wind::plugins::mutual_users

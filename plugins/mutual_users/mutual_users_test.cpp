@@ -267,5 +267,29 @@ TEST_F(MutualUsersTest, CrossedRequestsAtTheSameTimeEndAsFriends) {
   }
 }
 
+// A user who floods friend requests gets 4029 past requests_per_minute; the
+// window slides, so the next minute is served again.
+TEST_F(MutualUsersTest, FriendRequestFloodIsLimitedPerUser) {
+  plugin_ = std::make_unique<MutualUsers>(sdk::Settings(std::map<std::string, std::string, std::less<>>{{"requests_per_minute", "3"}}), host_);
+  std::vector<sdk::User> targets;
+  for (int i = 0; i < 5; ++i) targets.push_back(host_.addUser("target" + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(act(alice_, "request", targets[i]).errorCode()) << i;
+  const auto limited = act(alice_, "request", targets[3]);
+  ASSERT_EQ(limited.frames().size(), 1U);
+  EXPECT_EQ(limited.frames()[0].type, "error");
+  EXPECT_EQ(limited.frames()[0].payload,
+            R"({"code":4029,"reason":"too many friend requests; slow down","retry_after_ms":60000})");
+  // Another user is not affected.
+  EXPECT_FALSE(act(bob_, "request", targets[3]).errorCode());
+  host_.advance(61'000'000);
+  EXPECT_FALSE(act(alice_, "request", targets[3]).errorCode());
+}
+
+TEST_F(MutualUsersTest, DeclaresTheRequestsPerMinuteSetting) {
+  ASSERT_EQ(info().settings.size(), 1U);
+  EXPECT_EQ(info().settings[0].name, "requests_per_minute");
+  EXPECT_EQ(info().settings[0].defaultValue, "120");
+}
+
 }  // namespace
 }  // namespace wind::plugins::mutual_users

@@ -75,8 +75,11 @@ void ServerProcess::writeConfig() {
   }
   if (!has("storage")) yaml << "storage:\n  path: \"" << (dir_ / "wind.db").string() << "\"\n  synchronous: normal\n";
   if (!has("email")) yaml << "email:\n  transport: file\n  outbox: \"" << outbox().string() << "\"\n";
-  if (!has("auth")) yaml << "auth:\n  email_verification: true\n";
+  // Many tests register more users from 127.0.0.1 than the default
+  // auth.registrations_per_hour; abuse_test checks that limit itself.
+  if (!has("auth")) yaml << "auth:\n  email_verification: true\n  registrations_per_hour: 100000\n";
   if (!has("log")) yaml << "log:\n  level: debug\n";
+  if (!has("admin")) yaml << "admin:\n  socket: \"" << (dir_ / "admin.sock").string() << "\"\n";
   if (!has("plugin_dirs")) yaml << "plugin_dirs: [\"" << WIND_TEST_PLUGIN_DIR << "\"]\n";
   if (!has("plugins")) {
     yaml << "plugins:\n  heartbeat: {}\n  mutual_users: {}\n  chat: {}\n  load: {}\n";

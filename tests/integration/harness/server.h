@@ -30,6 +30,7 @@ class ServerProcess {
   bool running();
 
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }  // for signals (SIGHUP); -1 when not running
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path configPath() const { return dir_ / "wind.yaml"; }
   std::filesystem::path outbox() const { return dir_ / "outbox"; }
