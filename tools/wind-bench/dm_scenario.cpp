@@ -38,10 +38,7 @@ int runDm(const Options& options) {
   report.set("received", static_cast<double>(load.receivedMeasured));
   report.set("lost", static_cast<double>(load.sentMeasured - load.receivedMeasured));
   report.set("errors", static_cast<double>(load.errors));
-  report.set("p50_ms", samples.ms(50), "ms");
-  report.set("p90_ms", samples.ms(90), "ms");
-  report.set("p99_ms", samples.ms(99), "ms");
-  report.set("max_ms", samples.maxMs(), "ms");
+  report.setLatencies(samples);
   report.print();
   return 0;
 }

@@ -105,10 +105,7 @@ int runHistory(const Options& options) {
   report.set("pages", static_cast<double>(samples.count()));
   report.set("short_pages", static_cast<double>(shortPages));
   report.set("errors", static_cast<double>(historian.errors));
-  report.set("p50_ms", samples.ms(50), "ms");
-  report.set("p90_ms", samples.ms(90), "ms");
-  report.set("p99_ms", samples.ms(99), "ms");
-  report.set("max_ms", samples.maxMs(), "ms");
+  report.setLatencies(samples);
   report.print();
   return 0;
 }

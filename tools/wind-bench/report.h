@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "stats.h"
+
 namespace wind::bench {
 
 class Report final {
@@ -14,6 +16,13 @@ class Report final {
     char text[64];
     std::snprintf(text, sizeof text, "%.6g", value);
     fields_.push_back({key, text, unit});
+  }
+  // The latency percentiles every latency scenario reports, in milliseconds.
+  void setLatencies(Samples& samples) {  // non-const: Samples sorts lazily
+    set("p50_ms", samples.ms(50), "ms");
+    set("p90_ms", samples.ms(90), "ms");
+    set("p99_ms", samples.ms(99), "ms");
+    set("max_ms", samples.maxMs(), "ms");
   }
   void note(const std::string& key, const std::string& value) { fields_.push_back({key, "\"" + value + "\"", ""}); }
   void print() const {
