@@ -48,22 +48,15 @@ std::vector<Poco::JSON::Object::Ptr> readLoad(Ws& s, int* count = nullptr) {
   }
 }
 
-class Chat : public ServerTest {
+class Chat : public TwoUsersTest {
  protected:
   void SetUp() override {
-    ServerTest::SetUp();
-    a_ = createUser("alice");
-    b_ = createUser("bob");
-    a1_ = connectAs(a_);
-    a2_ = connectAs(a_);
-    b1_ = connectAs(b_);
+    TwoUsersTest::SetUp();
     befriend(a_, *a1_, b_, *b1_);
     a2_->expectType("mutual_users");
     a2_->expectType("mutual_users");
     room_ = roomOf(a_, b_);
   }
-  Account a_, b_;
-  std::unique_ptr<Ws> a1_, a2_, b1_;
   std::string room_;
 };
 

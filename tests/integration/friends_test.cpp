@@ -4,24 +4,14 @@
 namespace wind::itest {
 namespace {
 
-class Friends : public ServerTest {
+class Friends : public TwoUsersTest {
  protected:
-  void SetUp() override {
-    ServerTest::SetUp();
-    a_ = createUser("alice");
-    b_ = createUser("bob");
-    a1_ = connectAs(a_);
-    a2_ = connectAs(a_);
-    b1_ = connectAs(b_);
-  }
   std::string act(const std::string& action, const std::string& field, const std::string& value) {
     return R"({"type":"mutual_users","payload":{"type":")" + action + R"(",")" + field + R"(":")" + value + R"("}})";
   }
   static std::string userId(const Poco::JSON::Object::Ptr& frame) {
     return frame->getObject("payload")->getObject("user")->getValue<std::string>("id");
   }
-  Account a_, b_;
-  std::unique_ptr<Ws> a1_, a2_, b1_;
 };
 
 TEST_F(Friends, RequestThenResponseMakesFriends) {

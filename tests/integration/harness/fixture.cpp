@@ -55,4 +55,13 @@ void ServerTest::befriend(const Account& a, Ws& aSocket, const Account& b, Ws& b
   aSocket.expectType("mutual_users");
 }
 
+void TwoUsersTest::SetUp() {
+  ServerTest::SetUp();
+  a_ = createUser("alice");
+  b_ = createUser("bob");
+  a1_ = connectAs(a_);
+  a2_ = connectAs(a_);
+  b1_ = connectAs(b_);
+}
+
 }  // namespace wind::itest

@@ -43,4 +43,13 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<ServerProcess> server_;
 };
 
+// alice with two devices (a1_, a2_) and bob with one (b1_), all authenticated.
+class TwoUsersTest : public ServerTest {
+ protected:
+  void SetUp() override;
+
+  Account a_, b_;
+  std::unique_ptr<Ws> a1_, a2_, b1_;
+};
+
 }  // namespace wind::itest
