@@ -190,7 +190,11 @@ int serve(const config::Config& config, const std::string& configPath, const con
     log::setLevel(next.log.level);
     accounts.setLoginAttemptsPerMinute(next.auth.loginAttemptsPerMinute);
     gateway.setMaxConnections(next.server.maxConnections);
-  }, log::get("wind.admin"));
+    sessions.setLimits(next);
+  }, log::get("wind.admin"), [&plugins](const config::Config& next, std::vector<std::string>& applied,
+                                       std::vector<std::string>& needRestart) {
+    plugins.reconfigure(next.plugins, applied, needRestart);
+  });
   admin::Commands commands({*database, registry, [&gateway] { return gateway.connectionCount(); },
                             [&registry] { return registry.authenticatedCount(); },
                             [&plugins] { return plugins.plugins(); }, reloader,

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "admin/notify.h"
 #include "admin/reloader.h"
@@ -24,10 +25,13 @@ TEST(AdminReload, DiffSeparatesReloadableKeysFromRestartSections) {
   b.log.level = config::LogLevel::debug;
   b.server.maxConnections = 5;
   b.websocket.framesBurst = 7;
+  b.websocket.heartbeatGrace = std::chrono::milliseconds(1);
+  b.websocket.maxFrameBytes = 9;
   std::vector<std::string> reloadable;
   std::vector<std::string> restart;
   diffConfigs(a, b, reloadable, restart);
-  EXPECT_EQ(reloadable, (std::vector<std::string>{"log.level", "server.max_connections"}));
+  EXPECT_EQ(reloadable, (std::vector<std::string>{"log.level", "server.max_connections", "websocket.frames_burst",
+                                                  "websocket.heartbeat_grace"}));
   EXPECT_EQ(restart, (std::vector<std::string>{"websocket"}));
 }
 
@@ -39,6 +43,30 @@ TEST(AdminReload, InvalidFileKeepsTheOldConfiguration) {
   EXPECT_FALSE(result.ok);
   EXPECT_FALSE(result.error.empty());
   EXPECT_EQ(applied, 0);
+}
+
+TEST(AdminReload, PluginHookRunsFirstAndCanRejectTheReload) {
+  const std::string path = tempPath("wind-reload.yaml");
+  std::ofstream(path) << "log:\n  level: debug\n";
+  int applied = 0;
+  bool reject = true;
+  Reloader reloader(
+      path, {}, config::Config{}, [&](const config::Config&) { ++applied; }, Poco::Logger::get("test"),
+      [&](const config::Config&, std::vector<std::string>& keys, std::vector<std::string>&) {
+        if (reject) throw std::runtime_error("plugins.chat.max_length: too small");
+        keys.emplace_back("plugins.chat.max_length");
+      });
+  ReloadResult result = reloader.reload();
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.error, "plugins.chat.max_length: too small");
+  EXPECT_TRUE(result.applied.empty());
+  EXPECT_EQ(applied, 0);
+  reject = false;
+  result = reloader.reload();
+  EXPECT_TRUE(result.ok) << result.error;
+  EXPECT_EQ(result.applied, (std::vector<std::string>{"log.level", "plugins.chat.max_length"}));
+  EXPECT_EQ(applied, 1);
+  std::filesystem::remove(path);
 }
 
 TEST(AdminSocket, AnswersOneLinePerConnection) {

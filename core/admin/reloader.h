@@ -4,7 +4,11 @@
 // change safely while serving; an invalid file changes nothing.
 //
 // Reloadable at once: log.level, auth.login_attempts_per_minute,
-// server.max_connections (later upgrades; open sockets stay). Every other
+// server.max_connections (later upgrades; open sockets stay),
+// websocket.frames_per_second, frames_burst, heartbeat_interval and
+// heartbeat_grace (connections opened after the reload; open ones keep the
+// limits they started with), and plugin settings a plugin declares
+// reloadable (through the `plugins` hook below). Every other
 // changed key is reported as needing a restart and keeps its old value.
 // Thread-safe: the signal-waiting main thread and the admin thread may both
 // call reload().
@@ -32,8 +36,16 @@ class Reloader {
   // `apply` receives the new configuration (only its reloadable fields are
   // meant to be used) and must not throw; it runs under the reloader's lock.
   // Every reference must outlive this.
+  //
+  // `plugins`, when given, takes over the `plugins` section: it runs before
+  // `apply`, may throw std::exception for an invalid plugin section (the
+  // reload is then rejected and nothing changes), and appends to `applied`
+  // and `needRestart` itself (PluginHost::reconfigure).
+  using PluginReconfigure = std::function<void(const config::Config&, std::vector<std::string>& applied,
+                                               std::vector<std::string>& needRestart)>;
   Reloader(std::string path, config::Environment environment, config::Config current,
-           std::function<void(const config::Config&)> apply, Poco::Logger& logger);
+           std::function<void(const config::Config&)> apply, Poco::Logger& logger,
+           PluginReconfigure plugins = {});
 
   // Logs what it did (warning when the file is rejected) and returns it.
   ReloadResult reload();
@@ -43,6 +55,7 @@ class Reloader {
   const config::Environment environment_;
   std::function<void(const config::Config&)> apply_;
   Poco::Logger& logger_;
+  PluginReconfigure plugins_;
   std::mutex mutex_;
   config::Config current_;  // what is in effect (reloadable fields) or was at startup (others)
 };

@@ -25,16 +25,35 @@ class HostImpl::PluginCounter final : public sdk::Counter {
   metrics::Counter& counter_;
 };
 
-std::string pluginCounterName(std::string_view name) {
+// Adapts a registry histogram likewise.
+class HostImpl::PluginHistogram final : public sdk::Histogram {
+ public:
+  explicit PluginHistogram(metrics::Histogram& histogram) : histogram_(histogram) {}
+  void observe(double seconds) noexcept override { histogram_.observe(seconds); }
+
+ private:
+  metrics::Histogram& histogram_;
+};
+
+namespace {
+
+// "wind_plugin_<name><suffix>" with characters Prometheus forbids replaced by '_'.
+std::string pluginMetricName(std::string_view name, std::string_view suffix) {
   std::string out = "wind_plugin_";
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == ':';
     out.push_back(ok ? c : '_');
   }
-  out += "_total";
+  out += suffix;
   return out;
 }
+
+}  // namespace
+
+std::string pluginCounterName(std::string_view name) { return pluginMetricName(name, "_total"); }
+
+std::string pluginHistogramName(std::string_view name) { return pluginMetricName(name, "_seconds"); }
 
 HostImpl::HostImpl(std::string pluginName, const HostServices& services)
     : name_(std::move(pluginName)), services_(services), storage_(services.database) {}
@@ -118,6 +137,19 @@ sdk::Counter& HostImpl::counter(std::string_view name) noexcept {
         pluginCounterName(name), "Counter \"" + std::string(name) + "\" of a WIND plugin.",
         {{"plugin", name_}});
     it = counters_.emplace(std::string(name), std::make_unique<PluginCounter>(counter)).first;
+  }
+  return *it->second;
+}
+
+sdk::Histogram& HostImpl::histogram(std::string_view name) noexcept {
+  std::lock_guard lock(mutex_);
+  auto it = histograms_.find(name);
+  if (it == histograms_.end()) {
+    // Valid by construction, as for counters; the suffixes keep the two kinds apart.
+    metrics::Histogram& histogram = services_.metrics.histogram(
+        pluginHistogramName(name), "Histogram \"" + std::string(name) + "\" of a WIND plugin, in seconds.",
+        {{"plugin", name_}});
+    it = histograms_.emplace(std::string(name), std::make_unique<PluginHistogram>(histogram)).first;
   }
   return *it->second;
 }

@@ -96,6 +96,7 @@ class HostImpl final : public sdk::Host {
   const sdk::Friends* friends() noexcept override;
   void provideHistory(const sdk::History& history) noexcept override;
   const sdk::History* history() noexcept override;
+  sdk::Histogram& histogram(std::string_view name) noexcept override;
 
   // The last message the plugin logged at error level ("" if none): create()
   // explains a nullptr this way, and the load error repeats it.
@@ -103,12 +104,14 @@ class HostImpl final : public sdk::Host {
 
  private:
   class PluginCounter;
+  class PluginHistogram;
 
   std::string name_;
   HostServices services_;
   PluginStorage storage_;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<PluginCounter>, std::less<>> counters_;
+  std::map<std::string, std::unique_ptr<PluginHistogram>, std::less<>> histograms_;
   std::string lastError_;
   // What this plugin provided, withdrawn when the Host dies: a plugin whose
   // create() failed must not leave a dangling service behind.
@@ -119,5 +122,7 @@ class HostImpl final : public sdk::Host {
 // "wind_plugin_<name>_total" with every character Prometheus does not allow
 // in a metric name replaced by '_'.
 std::string pluginCounterName(std::string_view name);
+// "wind_plugin_<name>_seconds", sanitised the same way.
+std::string pluginHistogramName(std::string_view name);
 
 }  // namespace wind::plugin_host

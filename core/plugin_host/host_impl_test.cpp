@@ -43,5 +43,11 @@ TEST(PluginCounterName, PrefixesSuffixesAndSanitises) {
   EXPECT_TRUE(metrics::isValidMetricName(pluginCounterName("a.b/c")));
 }
 
+TEST(PluginHistogramName, PrefixesSuffixesAndSanitises) {
+  EXPECT_EQ(pluginHistogramName("send_write"), "wind_plugin_send_write_seconds");
+  EXPECT_EQ(pluginHistogramName("a.b/c"), "wind_plugin_a_b_c_seconds");
+  EXPECT_TRUE(metrics::isValidMetricName(pluginHistogramName("bad name-é")));
+}
+
 }  // namespace
 }  // namespace wind::plugin_host

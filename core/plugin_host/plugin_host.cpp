@@ -70,6 +70,8 @@ struct PluginHost::Loaded {
   HostImpl host;
   std::unique_ptr<sdk::Plugin> plugin;
   LoadedPluginInfo info;
+  const sdk::PluginInfo* declared = nullptr;  // lives in the library
+  sdk::Settings settings;                     // in effect (startup or last reconfigure)
 };
 
 PluginHost::PluginHost(const config::Config& config, storage::Database& database,
@@ -164,6 +166,8 @@ void PluginHost::load(const config::PluginConfig& plugin) {
   }
 
   loaded->info = {name, info.version, {}};
+  loaded->declared = &info;
+  loaded->settings = settings;
   for (const auto& spec : info.types) {
     auto& latency = services_.metrics.histogram("wind_handler_seconds", "Time spent in a plugin's handle().",
                                                 {{"plugin", name}, {"type", spec.type}});
@@ -173,6 +177,40 @@ void PluginHost::load(const config::PluginConfig& plugin) {
   routes_.addAuthContributor(loaded->plugin.get());
   services_.logger.information("loaded plugin " + name + " " + info.version + " from " + path);
   loaded_.push_back(std::move(loaded));
+}
+
+void PluginHost::reconfigure(const std::vector<config::PluginConfig>& next, std::vector<std::string>& applied,
+                             std::vector<std::string>& needRestart) {
+  bool sameList = next.size() == loaded_.size();
+  for (std::size_t i = 0; sameList && i < next.size(); ++i) sameList = next[i].name == loaded_[i]->info.name;
+  if (!sameList) {
+    needRestart.emplace_back("plugins");
+    return;
+  }
+  // Validate all first, so that an invalid section changes nothing.
+  std::vector<sdk::Settings> validated;
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    validated.push_back(validateSettings(next[i].name, loaded_[i]->declared->settings, next[i].settings));
+  }
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    Loaded& plugin = *loaded_[i];
+    std::vector<std::string> changed;
+    bool reloadable = true;
+    for (const auto& spec : plugin.declared->settings) {
+      if (plugin.settings.string(spec.name) == validated[i].string(spec.name)) continue;
+      changed.push_back("plugins." + plugin.info.name + "." + spec.name);
+      reloadable = reloadable && spec.reloadable;
+    }
+    if (changed.empty()) continue;
+    const sdk::Status status = reloadable ? plugin.plugin->reconfigure(validated[i]) : sdk::Status::success();
+    if (!reloadable || !status.ok) {
+      if (!status.ok) services_.logger.warning("plugin \"" + plugin.info.name + "\" refused new settings: " + status.message);
+      needRestart.push_back("plugins." + plugin.info.name);
+      continue;
+    }
+    plugin.settings = std::move(validated[i]);
+    applied.insert(applied.end(), changed.begin(), changed.end());
+  }
 }
 
 }  // namespace wind::plugin_host

@@ -62,6 +62,16 @@ class PluginHost {
   // The loaded plugins in load order.
   std::vector<LoadedPluginInfo> plugins() const;
 
+  // Reload (main or admin thread; the caller serialises calls): validates
+  // every section of `next` against what its plugin declares, throwing
+  // PluginLoadError when one is invalid (then nothing changed). Afterwards a
+  // plugin whose changed keys are all declared reloadable gets
+  // reconfigure() with its full new settings ("plugins.<name>.<key>" go to
+  // `applied`); any other change goes to `needRestart` ("plugins.<name>", or
+  // "plugins" when the list itself changed) and keeps the old values.
+  void reconfigure(const std::vector<config::PluginConfig>& next, std::vector<std::string>& applied,
+                   std::vector<std::string>& needRestart);
+
  private:
   struct Loaded;
 

@@ -61,11 +61,12 @@ Session::OwnedFrame::OwnedFrame(const FrameRef& ref)
 
 Session::FrameRef Session::OwnedFrame::ref() const noexcept { return FrameRef{type, payload, viewOf(nonce)}; }
 
-Session::Session(gateway::Link& link, const SessionContext& context)
+Session::Session(gateway::Link& link, const SessionContext& context, const SessionLimits& limits)
     : link_(link),
       context_(context),
       id_(link.id()),
-      bucket_(context.framesPerSecond, context.framesBurst, link.now()) {
+      heartbeatTimeout_(limits.heartbeatTimeout),
+      bucket_(limits.framesPerSecond, limits.framesBurst, link.now()) {
   armDeadline();
   if (context_.logger.debug()) context_.logger.debug("session: opened " + who());
 }
@@ -268,7 +269,7 @@ void Session::reportFailure(const std::string& pluginName, std::string_view type
                         "): " + message);
 }
 
-void Session::armDeadline() { link_.setDeadline(link_.now() + context_.heartbeatTimeout); }
+void Session::armDeadline() { link_.setDeadline(link_.now() + heartbeatTimeout_); }
 
 void Session::emit(std::string frame) {
   // Answers decided on arrival still queue behind the replies of earlier

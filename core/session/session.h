@@ -48,9 +48,6 @@ struct SessionCounters {
 // its sessions and every worker task they queued (shut the WorkerPool down
 // before destroying the factory).
 struct SessionContext {
-  std::chrono::milliseconds heartbeatTimeout;  // websocket.heartbeat_interval + heartbeat_grace
-  unsigned framesPerSecond;                    // 0 = unlimited
-  unsigned framesBurst;
   const dispatch::RouteTable& routes;
   auth::TokenAuthenticator& authenticator;
   auth::UserDirectory& users;
@@ -60,6 +57,14 @@ struct SessionContext {
   Poco::Logger& logger;
   SessionCounters& counters;
   WireMetrics* wire = nullptr;  // per-type counters for /metrics; null in unit tests
+};
+
+// The websocket limits a Session takes when it opens and keeps for its life
+// (a reload changes them only for later connections).
+struct SessionLimits {
+  std::chrono::milliseconds heartbeatTimeout;  // websocket.heartbeat_interval + heartbeat_grace
+  unsigned framesPerSecond;                    // 0 = unlimited
+  unsigned framesBurst;
 };
 
 // The result of a frame handled on a worker, and of an auth check.
@@ -78,8 +83,9 @@ struct AuthDone {
 class Session final : public gateway::ConnectionHandler {
  public:
   // Called by SessionFactoryImpl::open on the loop thread; arms the first
-  // heartbeat deadline. `link` and `context` outlive the Session.
-  Session(gateway::Link& link, const SessionContext& context);
+  // heartbeat deadline. `link` and `context` outlive the Session; `limits`
+  // is copied.
+  Session(gateway::Link& link, const SessionContext& context, const SessionLimits& limits);
 
   void onText(std::string_view message) override;
   void onBinary() override;
@@ -125,6 +131,7 @@ class Session final : public gateway::ConnectionHandler {
   gateway::Link& link_;
   const SessionContext& context_;
   const sdk::ConnectionId id_;
+  const std::chrono::milliseconds heartbeatTimeout_;
   dispatch::Strand strand_;
   TokenBucket bucket_;
   RefusalWindow refusals_;

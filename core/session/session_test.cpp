@@ -360,6 +360,32 @@ TEST_F(RateLimitedSessionTest, MoreThanTwentyRefusalsWithinTenSecondsClose1008) 
   EXPECT_EQ(conn.link.closed->first, 1008);
 }
 
+// --- reload: new limits apply to connections opened afterwards
+
+TEST_F(RateLimitedSessionTest, SetLimitsAppliesToLaterConnectionsOnly) {
+  Conn& before = open();
+  login(before, "alice-1");
+  config_.websocket.framesPerSecond = 1;
+  config_.websocket.framesBurst = 1;
+  config_.websocket.heartbeatInterval = 1000ms;
+  config_.websocket.heartbeatGrace = 500ms;
+  factory_->setLimits(config_);
+  Conn& after = open();
+  EXPECT_EQ(*after.link.deadline, after.link.clock + 1500ms);
+  login(after, "alice-1");  // the auth frame took the only token
+  text(after, R"({"type":"fast","payload":1,"nonce":"r"})");
+  ASSERT_EQ(after.link.sent.size(), 1u);
+  EXPECT_EQ(after.link.sent[0],
+            R"({"type":"error","payload":{"code":4029,"reason":"Rate limited.","retry_after_ms":1000},"nonce":"r"})");
+  // The connection opened before keeps burst 3 at 2/s and its 5 s deadline.
+  text(before, R"({"type":"fast","payload":1})");
+  text(before, R"({"type":"fast","payload":2})");
+  ASSERT_EQ(before.link.sent.size(), 2u);
+  EXPECT_EQ(before.link.sent[1], R"({"type":"fast","payload":2})");
+  heartbeat(before);
+  EXPECT_EQ(*before.link.deadline, before.link.clock + 5000ms);
+}
+
 TEST_F(RateLimitedSessionTest, RefusalsQueuedBehindAWorkerFrameAreWrittenBeforeThe1008Close) {
   Conn& conn = open();
   login(conn, "alice-1");

@@ -1,5 +1,6 @@
 #include "chat.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "text.h"
@@ -41,7 +42,8 @@ const sdk::PluginInfo& info() noexcept {
   static const sdk::PluginInfo kInfo{
       "0.1.0",
       {{"chat"}},
-      {{"max_length", sdk::SettingType::integer, "4000", "longest message, in characters (code points)", {}, 1},
+      {{"max_length", sdk::SettingType::integer, "4000", "longest message, in characters (code points)", {}, 1,
+        INT64_MAX, true},
        {"dm_policy", sdk::SettingType::string, "friends", "who may send a direct message: friends or anyone",
         {"friends", "anyone"}}},
       MessageStore::migrations()};
@@ -54,7 +56,8 @@ Chat::Chat(const sdk::Settings& settings, sdk::Host& host)
       maxLength_(maxLengthOf(settings)),
       policy_(policyOf(settings)),
       sent_(host.counter("messages_sent")),
-      edited_(host.counter("messages_edited")) {
+      edited_(host.counter("messages_edited")),
+      sendWrite_(host.histogram("send_write")) {
   host_.provideHistory(*this);
 }
 
@@ -84,7 +87,9 @@ void Chat::send(const Payload& payload, const sdk::Request& request, sdk::Reply&
     }
   }
   const sdk::HistoryEntry message{sdk::MessageId{host_.nextId()}, request.user, content, host_.nowMicros(), {}};
+  const auto writeStart = std::chrono::steady_clock::now();
   store_.insert(message, sdk::orderedPair(request.user, peer));
+  sendWrite_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - writeStart).count());
   sent_.add();
   deliver(sdk::toChatPayload("send", message, room), request, peer, reply);
 }
@@ -113,8 +118,18 @@ void Chat::edit(const Payload& payload, const sdk::Request& request, sdk::Reply&
 }
 
 void Chat::checkLength(const std::string& content) const {
-  if (static_cast<std::int64_t>(codePointCount(content)) > maxLength_) {
-    throw RequestError(ErrorCode::tooLarge, "message longer than " + std::to_string(maxLength_) + " characters");
+  const std::int64_t maxLength = maxLength_.load(std::memory_order_relaxed);
+  if (static_cast<std::int64_t>(codePointCount(content)) > maxLength) {
+    throw RequestError(ErrorCode::tooLarge, "message longer than " + std::to_string(maxLength) + " characters");
+  }
+}
+
+sdk::Status Chat::reconfigure(const sdk::Settings& settings) noexcept {
+  try {
+    maxLength_.store(maxLengthOf(settings), std::memory_order_relaxed);
+    return sdk::Status::success();
+  } catch (const std::exception& e) {
+    return sdk::Status::failure(e.what());
   }
 }
 

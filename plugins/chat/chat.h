@@ -6,6 +6,7 @@
 // Created once on the main thread; onFrame and History::before run on
 // worker threads concurrently. Holds only its settings; state is in storage.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,6 +34,10 @@ class Chat final : public sdk::PluginBase, public sdk::History {
   std::optional<std::vector<sdk::HistoryEntry>> before(sdk::UserId a, sdk::UserId b, std::int64_t beforeMicros,
                                                        int count) const noexcept override;
 
+  // Reload (server main or admin thread, concurrent with handlers): takes
+  // the new max_length, the one setting declared reloadable.
+  sdk::Status reconfigure(const sdk::Settings& settings) noexcept override;
+
  protected:
   void onFrame(const sdk::Request& request, sdk::Reply& reply) override;
 
@@ -46,10 +51,11 @@ class Chat final : public sdk::PluginBase, public sdk::History {
 
   sdk::Host& host_;
   mutable MessageStore store_;
-  std::int64_t maxLength_;
+  std::atomic<std::int64_t> maxLength_;  // reloadable
   DmPolicy policy_;
   sdk::Counter& sent_;
   sdk::Counter& edited_;
+  sdk::Histogram& sendWrite_;  // storage write time of each stored send (wind_plugin_send_write_seconds)
 };
 
 }  // namespace wind::plugins::chat

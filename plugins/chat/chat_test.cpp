@@ -107,6 +107,9 @@ TEST_F(ChatTest, SendStoresAndDeliversToBothParticipantsEveryConnection) {
   EXPECT_EQ(stored[0].createdAt, FakeHost::kStartMicros);
   EXPECT_FALSE(stored[0].editedAt);
   EXPECT_EQ(host_->counterValue("messages_sent"), 1u);
+  const std::vector<double> writes = host_->histogramObservations("send_write");
+  ASSERT_EQ(writes.size(), 1u);
+  EXPECT_GE(writes[0], 0.0);
 }
 
 TEST_F(ChatTest, NothingIsDeliveredWhenStoringFails) {
@@ -138,6 +141,17 @@ TEST_F(ChatTest, LengthIsCountedInCodePoints) {
   EXPECT_FALSE(sendText(alice_, bob_, "h\xC3\xA9\xF0\x9F\x98\x80").errorCode());  // 3 code points, 7 bytes
   EXPECT_EQ(sendText(alice_, bob_, "abcd").errorCode(), ErrorCode::tooLarge);
   EXPECT_EQ(history(alice_, bob_).size(), 1u);
+}
+
+TEST_F(ChatTest, ReconfigureChangesMaxLengthAndRejectsInvalidValues) {
+  start({{"max_length", "3"}});
+  EXPECT_EQ(sendText(alice_, bob_, "abcd").errorCode(), ErrorCode::tooLarge);
+  EXPECT_TRUE(plugin_->reconfigure(sdk::Settings({{"max_length", "4"}, {"dm_policy", "friends"}})).ok);
+  EXPECT_FALSE(sendText(alice_, bob_, "abcd").errorCode());
+  EXPECT_FALSE(plugin_->reconfigure(sdk::Settings({{"max_length", "0"}, {"dm_policy", "friends"}})).ok);
+  EXPECT_EQ(sendText(alice_, bob_, "abcde").errorCode(), ErrorCode::tooLarge);  // still 4
+  EXPECT_TRUE(info().settings[0].reloadable);
+  EXPECT_FALSE(info().settings[1].reloadable);
 }
 
 TEST_F(ChatTest, DefaultLimitIs4000Characters) {

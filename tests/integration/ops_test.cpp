@@ -208,6 +208,10 @@ TEST_F(Metrics, ParsesAsPrometheusTextAndCountersMoveWithTraffic) {
   EXPECT_GT(after.value("wind_storage_commit_seconds_count"), before.value("wind_storage_commit_seconds_count"));
   EXPECT_GT(after.value("wind_storage_batch_statements_sum"), before.value("wind_storage_batch_statements_sum"));
   EXPECT_EQ(after.value(R"(wind_plugin_messages_sent_total{plugin="chat"})"), 1);
+  // A plugin histogram (sdk::Host::histogram): chat times the storage write of each send.
+  EXPECT_EQ(before.types.at("wind_plugin_send_write_seconds"), "histogram");
+  EXPECT_EQ(before.value(R"(wind_plugin_send_write_seconds_count{plugin="chat"})"), 0);
+  EXPECT_EQ(after.value(R"(wind_plugin_send_write_seconds_count{plugin="chat"})"), 1);
   expectConsistentHistograms(after);
 
   // A server-initiated close is counted by code.
@@ -358,10 +362,26 @@ TEST_F(Windctl, BackupReloadRestoreAndErrors) {
 
 class Reload : public ServerTest {
   std::string extraConfig() const override {
-    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  max_connections: 3\n"
-           "auth:\n  email_verification: true\n  login_attempts_per_minute: 100\n";
+    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  max_connections: 4\n"
+           "auth:\n  email_verification: true\n  login_attempts_per_minute: 100\n"
+           "websocket:\n  frames_per_second: 1000\n  frames_burst: 1000\n";
   }
 };
+
+// Sends `count` frames of a type no plugin owns and counts the 4029 answers
+// among their replies (the others are "unknown type" errors).
+int rateLimitedAnswers(Ws& socket, int count) {
+  for (int i = 0; i < count; ++i) {
+    socket.send(R"({"type":"no_such_type","payload":1,"nonce":"f)" + std::to_string(i) + "\"}");
+  }
+  int limited = 0;
+  for (int i = 0; i < count; ++i) {
+    auto frame = socket.expectJson();
+    EXPECT_EQ(frame->optValue<std::string>("type", ""), "error");
+    limited += frame->getObject("payload")->optValue<int>("code", 0) == 4029;
+  }
+  return limited;
+}
 
 TEST_F(Reload, SighupAppliesNewLimitsWithoutDroppingConnections) {
   auto alice = createUser("alice");
@@ -370,17 +390,28 @@ TEST_F(Reload, SighupAppliesNewLimitsWithoutDroppingConnections) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(login(alice.email, "wrong").status, 401);
 
   replaceInFile(server_->configPath(), "login_attempts_per_minute: 100", "login_attempts_per_minute: 3");
-  replaceInFile(server_->configPath(), "max_connections: 3", "max_connections: 2");
+  replaceInFile(server_->configPath(), "max_connections: 4", "max_connections: 3");
+  replaceInFile(server_->configPath(), "frames_per_second: 1000", "frames_per_second: 1");
+  replaceInFile(server_->configPath(), "frames_burst: 1000", "frames_burst: 2");
   const std::size_t mark = server_->log().size();
   ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
-  ASSERT_TRUE(waitForLog(*server_, "reload: applied [auth.login_attempts_per_minute, server.max_connections]", mark))
+  ASSERT_TRUE(waitForLog(*server_,
+                         "reload: applied [auth.login_attempts_per_minute, server.max_connections, "
+                         "websocket.frames_per_second, websocket.frames_burst]",
+                         mark))
       << server_->log();
 
   // Three failures are already within the minute: the fourth attempt is refused.
   EXPECT_EQ(login(alice.email, "wrong").status, 429);
-  // Two sockets are open: a third is now over the limit, and the two stay.
+  // A socket opened now gets burst 2 at 1/s (its auth frame took one token),
+  // so a flood of five is refused in part; the sockets opened before keep
+  // burst 1000 and see no refusal.
+  auto s3 = connectAs(alice);
+  EXPECT_GT(rateLimitedAnswers(*s3, 5), 0);
+  EXPECT_EQ(rateLimitedAnswers(*s1, 5), 0);
+  // Three sockets are open: a fourth is now over the limit, and all stay.
   EXPECT_THROW(Ws(server_->port()), std::exception);
-  for (auto* s : {s1.get(), s2.get()}) {
+  for (auto* s : {s1.get(), s2.get(), s3.get()}) {
     s->send(R"({"type":"heartbeat","payload":{}})");
     s->expectType("heartbeat");
   }
@@ -402,6 +433,45 @@ TEST_F(Reload, BrokenConfigurationIsRejectedAndTheServerKeepsRunning) {
   const auto viaWindctl = windctl(*server_, {"--socket", (server_->dir() / "admin.sock").string(), "reload"});
   EXPECT_EQ(viaWindctl.status, 1) << viaWindctl.output;
   EXPECT_NE(viaWindctl.output.find("max_connections"), std::string::npos) << viaWindctl.output;
+}
+
+// A plugin setting declared reloadable (chat's max_length) applies at once;
+// another (dm_policy) waits for a restart; an invalid one rejects the reload.
+class ReloadPlugins : public ServerTest {
+  std::string extraConfig() const override {
+    return "plugins:\n  heartbeat: {}\n  mutual_users: {}\n  chat:\n    max_length: 10\n  load: {}\n";
+  }
+};
+
+TEST_F(ReloadPlugins, ReloadablePluginSettingAppliesAtOnce) {
+  auto alice = createUser("alice");
+  auto bob = createUser("bob");
+  auto a = connectAs(alice);
+  auto b = connectAs(bob);
+  befriend(alice, *a, bob, *b);
+  const std::string room = roomOf(alice, bob);
+  sendCommitted(*a, room, "12345678");
+
+  replaceInFile(server_->configPath(), "max_length: 10", "max_length: 5");
+  std::size_t mark = server_->log().size();
+  ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
+  ASSERT_TRUE(waitForLog(*server_, "reload: applied [plugins.chat.max_length]", mark)) << server_->log();
+  a->send(sendFrame(room, "12345678"));
+  a->expectError(4013);
+  sendCommitted(*a, room, "12345");
+
+  replaceInFile(server_->configPath(), "max_length: 5", "max_length: 5\n    dm_policy: anyone");
+  const auto restart = windctl(*server_, {"reload"});
+  EXPECT_EQ(restart.status, 0) << restart.output;
+  EXPECT_NE(restart.output.find("need a restart: [plugins.chat]"), std::string::npos) << restart.output;
+
+  replaceInFile(server_->configPath(), "max_length: 5", "max_length: 0");
+  mark = server_->log().size();
+  ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
+  ASSERT_TRUE(waitForLog(*server_, "configuration rejected, keeping the old one", mark)) << server_->log();
+  EXPECT_NE(server_->log().find("plugins.chat.max_length", mark), std::string::npos);
+  a->send(sendFrame(room, "123456"));
+  a->expectError(4013);  // still 5
 }
 
 // ---- logs and systemd -----------------------------------------------------------

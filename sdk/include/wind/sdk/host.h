@@ -31,6 +31,15 @@ class WIND_SDK_VISIBLE Counter {
   virtual void add(std::uint64_t n = 1) noexcept = 0;
 };
 
+// A latency histogram exported on /metrics as
+// wind_plugin_<name>_seconds{plugin="<plugin>"} (_bucket, _sum, _count) with
+// the server's default latency buckets (100 us .. 10 s). Owned by the host.
+class WIND_SDK_VISIBLE Histogram {
+ public:
+  virtual ~Histogram() = default;
+  virtual void observe(double seconds) noexcept = 0;
+};
+
 class WIND_SDK_VISIBLE Host {
  public:
   virtual ~Host() = default;
@@ -71,6 +80,10 @@ class WIND_SDK_VISIBLE Host {
   // from handlers; nullptr when no plugin provides one.
   virtual void provideHistory(const History& history) noexcept = 0;
   virtual const History* history() noexcept = 0;
+
+  // The same name returns the same histogram. Valid for the host's lifetime.
+  // (Last so that the vtable of the methods above keeps its layout.)
+  virtual Histogram& histogram(std::string_view name) noexcept = 0;
 };
 
 }  // namespace wind::sdk

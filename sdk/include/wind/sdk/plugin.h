@@ -72,6 +72,16 @@ class WIND_SDK_VISIBLE Plugin {
     (void)snapshot;
     return Status::success();
   }
+
+  // A reload (SIGHUP / `windctl reload`, on the server's main or admin
+  // thread, while handlers run) changed only settings declared reloadable:
+  // `settings` is the full new, validated snapshot. Apply it thread-safely
+  // (e.g. atomics); a failure keeps the old settings in the server's view.
+  // Default: nothing to do.
+  virtual Status reconfigure(const Settings& settings) noexcept {
+    (void)settings;
+    return Status::success();
+  }
 };
 
 // Convenience base for plugin authors: implement onFrame() and throw

@@ -26,6 +26,10 @@ struct SettingSpec {
   std::vector<std::string> choices;
   std::int64_t min = INT64_MIN;  // bounds for an integer setting
   std::int64_t max = INT64_MAX;
+  // True when a reload may change the value while the plugin runs: the
+  // server then calls Plugin::reconfigure(). Otherwise a change waits for a
+  // restart.
+  bool reloadable = false;
 };
 
 // A validated, defaulted snapshot of a plugin's settings. Built by the server,

@@ -204,6 +204,22 @@ class FakeCounter final : public Counter {
   std::uint64_t value_ = 0;
 };
 
+class FakeHistogram final : public Histogram {
+ public:
+  void observe(double seconds) noexcept override {
+    std::lock_guard lock(mutex_);
+    observations_.push_back(seconds);
+  }
+  std::vector<double> observations() const {
+    std::lock_guard lock(mutex_);
+    return observations_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<double> observations_;
+};
+
 // One frame the plugin sent through the host. Exactly one of `connection`
 // (sendToConnection) and `user` (sendToUser) is set.
 struct SentFrame {
@@ -275,6 +291,12 @@ class FakeHost final : public Host {
     std::lock_guard lock(mutex_);
     auto it = counters_.find(std::string(name));
     return it == counters_.end() ? 0 : it->second->value();
+  }
+  // Every value observed on the histogram `name`, in order.
+  std::vector<double> histogramObservations(std::string_view name) const {
+    std::lock_guard lock(mutex_);
+    auto it = histograms_.find(std::string(name));
+    return it == histograms_.end() ? std::vector<double>{} : it->second->observations();
   }
   const Friends* providedFriends() const {
     std::lock_guard lock(mutex_);
@@ -354,6 +376,12 @@ class FakeHost final : public Host {
     std::lock_guard lock(mutex_);
     return history_;
   }
+  Histogram& histogram(std::string_view name) noexcept override {
+    std::lock_guard lock(mutex_);
+    auto& slot = histograms_[std::string(name)];
+    if (!slot) slot = std::make_unique<FakeHistogram>();
+    return *slot;
+  }
 
  private:
   // User names are ASCII (PROTOCOL.md §2), so ASCII case folding is enough.
@@ -369,6 +397,7 @@ class FakeHost final : public Host {
   std::vector<SentFrame> sent_;
   std::vector<LogLine> logs_;
   std::map<std::string, std::unique_ptr<FakeCounter>> counters_;
+  std::map<std::string, std::unique_ptr<FakeHistogram>> histograms_;
   const Friends* friends_ = nullptr;
   const History* history_ = nullptr;
   std::int64_t now_ = kStartMicros;
