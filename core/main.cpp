@@ -170,7 +170,9 @@ int serve(const config::Config& config, const std::string& configPath, const con
   dispatch::WorkerPool workers(dispatch::WorkerPool::threadsFor(config.server.workers));
 
   SessionFactoryRelay relay;
-  gateway::Gateway gateway(config, relay, log::get("wind.gateway"));
+  gateway::GatewayOptions gatewayOptions;
+  gatewayOptions.serverClosed = [&wire](std::uint16_t code) { wire.closed(code); };
+  gateway::Gateway gateway(config, relay, log::get("wind.gateway"), gatewayOptions);
   session::SessionRegistry registry(gateway);
   accounts.addRevocationListener(registry);
   registry.setWireMetrics(wire);

@@ -47,7 +47,7 @@ void Connection::open(SessionFactory& sessions) {
     loop_.logger().error("gateway: session open failed for %s: %s", peer_,
                          std::string(error.what()));
   }
-  if (!handler_) queueClose(close_code::internalError, "Internal error.");
+  if (!handler_) closeByServer(close_code::internalError, "Internal error.");
 }
 
 void Connection::receive(char* data, std::size_t size) {
@@ -79,7 +79,7 @@ bool Connection::sendText(std::string_view frame) noexcept {
 }
 
 void Connection::close(std::uint16_t code, std::string_view reason) noexcept {
-  queueClose(code, reason);
+  closeByServer(code, reason);
 }
 
 void Connection::setDeadline(SteadyTime deadline) noexcept {
@@ -154,12 +154,12 @@ void Connection::onClose(std::uint16_t code, std::string_view) {
 void Connection::onProtocolError(std::uint16_t code, std::string_view reason) {
   loop_.logger().debug("gateway: %s broke the protocol (%hu): %s", peer_, code,
                        std::string(reason));
-  queueClose(code, reason);
+  closeByServer(code, reason);
 }
 
 void Connection::deliverFailure(const char* what) noexcept {
   loop_.logger().error("gateway: session handler failed on %s: %s", peer_, std::string(what));
-  queueClose(close_code::internalError, "Internal error.");
+  closeByServer(close_code::internalError, "Internal error.");
 }
 
 bool Connection::queueFrame(Opcode opcode, std::string_view payload) noexcept {
@@ -181,7 +181,13 @@ bool Connection::queueFrame(Opcode opcode, std::string_view payload) noexcept {
 void Connection::overflow() noexcept {
   loop_.logger().information("gateway: dropping slow reader %s (%z bytes queued)", peer_,
                              queuedBytes());
-  queueClose(close_code::policy, kOverflowReason);
+  closeByServer(close_code::policy, kOverflowReason);
+}
+
+void Connection::closeByServer(std::uint16_t code, std::string_view reason) noexcept {
+  if (closeQueued_ || doomed_) return;
+  if (loop_.settings().serverClosed) loop_.settings().serverClosed(code);
+  queueClose(code, reason);
 }
 
 void Connection::queueClose(std::uint16_t code, std::string_view reason) noexcept {

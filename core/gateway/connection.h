@@ -77,6 +77,8 @@ class Connection final : public Link, private CodecEvents {
   void onProtocolError(std::uint16_t code, std::string_view reason) override;
 
   bool queueFrame(Opcode opcode, std::string_view payload) noexcept;
+  // A close the server starts: counted through LoopSettings::serverClosed.
+  void closeByServer(std::uint16_t code, std::string_view reason) noexcept;
   void queueClose(std::uint16_t code, std::string_view reason) noexcept;
   void overflow() noexcept;
   void requestFlush() noexcept;

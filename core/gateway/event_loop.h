@@ -47,6 +47,10 @@ struct LoopSettings {
   // (updated only when a write blocks or drains, off the hot path), for the
   // wind_outbound_backlog_bytes gauge. Null: not counted.
   std::atomic<std::int64_t>* backlogBytes = nullptr;
+  // Told the code of every close the server starts (the session's, protocol
+  // errors, slow readers, shutdown), not the echo of a client's close. Loop
+  // thread. Empty: not counted.
+  std::function<void(std::uint16_t code)> serverClosed;
 };
 
 // Connection ids: bits 0–7 the loop index, 8–31 the loop's slot, 32–62 a

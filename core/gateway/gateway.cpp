@@ -108,6 +108,7 @@ Gateway::Gateway(const config::Config& config, SessionFactory& sessions, Poco::L
   settings.shutdownGrace = options.shutdownGrace;
   settings.addressSlots = &addressSlots_;
   settings.backlogBytes = &backlogBytes_;
+  settings.serverClosed = options.serverClosed;
   SteadyClock clock =
       options.clock ? options.clock : SteadyClock([] { return std::chrono::steady_clock::now(); });
   const unsigned count = loopCount(config);

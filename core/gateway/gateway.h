@@ -4,6 +4,7 @@
 // session layer a Link per connection plus thread-safe Transport access.
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -27,6 +28,8 @@ struct GatewayOptions {
   SteadyClock clock;  // empty: std::chrono::steady_clock::now
   std::chrono::milliseconds closeTimeout{2000};
   std::chrono::milliseconds shutdownGrace{2000};
+  // Told the code of every close the server starts; see LoopSettings.
+  std::function<void(std::uint16_t code)> serverClosed;
 };
 
 class Gateway final : public http::UpgradeHandler, public Transport {

@@ -316,7 +316,6 @@ void Session::closeWith(std::uint16_t code, std::string_view reason) {
   if (closing_) return;
   closing_ = true;
   strand_.clear();
-  if (context_.wire != nullptr) context_.wire->closed(code);
   if (context_.logger.debug()) {
     context_.logger.debug("session: closing " + who() + " code=" + std::to_string(code) + " reason=" + std::string(reason));
   }

@@ -102,7 +102,6 @@ void SessionRegistry::tokenRevoked(std::string_view tokenHash) noexcept {
       }
     }
     for (sdk::ConnectionId connection : closing) {
-      if (wire_ != nullptr) wire_->closed(4002);
       transport_.post(connection, [](gateway::Link& link, gateway::ConnectionHandler&) {
         link.close(4002, "Token revoked.");
       });

@@ -218,7 +218,14 @@ TEST_F(Metrics, ParsesAsPrometheusTextAndCountersMoveWithTraffic) {
   const auto revoke = windctl(*server_, {"tokens", "revoke", "--user", "bob"});
   EXPECT_EQ(revoke.status, 0) << revoke.output;
   b->expectClose(4002);
-  EXPECT_GE(parsePrometheus(http().get("/metrics").body).value(R"(wind_closes_total{code="4002"})"), 1);
+  EXPECT_EQ(parsePrometheus(http().get("/metrics").body).value(R"(wind_closes_total{code="4002"})"), 1);
+
+  // Closes the gateway starts on its own (a message over the limit: 1009)
+  // are counted too, and only once.
+  auto oversize = ws();
+  oversize->send(R"({"type":"heartbeat","payload":")" + std::string(70000, 'x') + R"("})");
+  oversize->expectClose(1009);
+  EXPECT_EQ(parsePrometheus(http().get("/metrics").body).value(R"(wind_closes_total{code="1009"})"), 1);
 }
 
 class SeparateMetrics : public ServerTest {
