@@ -196,7 +196,7 @@ void Connection::queueClose(std::uint16_t code, std::string_view reason) noexcep
   deliver_ = false;
   codec_.halt();
   if (queuedBytes() + Codec::closeFrameSize(reason) > loop_.settings().outboundQueueBytes) {
-    doom();  // not even the close frame fits: drop the TCP connection
+    abort();  // not even the close frame fits: reset the TCP connection
     return;
   }
   try {
@@ -265,6 +265,12 @@ void Connection::doom() noexcept {
   deliver_ = false;
   codec_.halt();
   loop_.requestTeardown(*this);
+}
+
+void Connection::abort() noexcept {
+  const linger reset{.l_onoff = 1, .l_linger = 0};
+  [[maybe_unused]] const int ignored = ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  doom();
 }
 
 void Connection::finish() noexcept {

@@ -10,7 +10,8 @@
 // the peer closes too (so unread input never turns into a reset that would
 // swallow the close frame), or until the close timeout (real steady time,
 // counted from queueing the close frame; a slow reader whose close frame
-// never drains is dropped then). Then the loop tears the connection down
+// never drains is reset then, so the kernel does not keep sending what
+// it had already accepted). Then the loop tears the connection down
 // and calls ConnectionHandler::onClosed().
 
 #include <cstdint>
@@ -58,6 +59,10 @@ class Connection final : public Link, private CodecEvents {
   void runWork(const std::function<void(Link&, ConnectionHandler&)>& work);
   // Ends the connection without a close frame (teardown this iteration).
   void drop() noexcept { doom(); }
+  // Like drop(), but resets the TCP connection: bytes still in the kernel's
+  // send buffer are discarded instead of trickling out to a peer that has
+  // stopped reading.
+  void abort() noexcept;
   // Final: tells the handler and releases it. The loop destroys the object.
   void finish() noexcept;
 

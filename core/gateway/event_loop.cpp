@@ -309,7 +309,7 @@ void EventLoop::runCloseTimers() {
     std::pop_heap(closeTimers_.begin(), closeTimers_.end(), std::greater<>{});
     closeTimers_.pop_back();
     // Still here after the timeout: the peer never finished the close.
-    if (Connection* connection = find(timer.id); connection != nullptr) connection->drop();
+    if (Connection* connection = find(timer.id); connection != nullptr) connection->abort();
   }
 }
 
