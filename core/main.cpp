@@ -235,10 +235,12 @@ int serve(const config::Config& config, const std::string& configPath, const con
   adminSocket.stop();
 
   // Stop taking work, close sockets with 1001, finish every handler (and so
-  // every commit it waits for), then let the plugins and storage go.
+  // every commit it waits for) and every asynchronous commit's completion
+  // (plugin code), then let the plugins and storage go.
   http.stop();
   gateway.shutdown();
   workers.shutdown();
+  database->flush();
   logger.information("stopped");
   return kExitOk;
 }

@@ -15,6 +15,11 @@ sdk::WriteResult PluginStorage::write(std::span<const sdk::Statement> statements
   return database_.write(statements);
 }
 
+void PluginStorage::writeAsync(std::vector<sdk::Statement> statements,
+                               std::function<void(sdk::WriteResult)> done) noexcept {
+  database_.writeAsync(std::move(statements), std::move(done));
+}
+
 // Adapts a registry counter to the SDK interface, which the plugin holds by reference.
 class HostImpl::PluginCounter final : public sdk::Counter {
  public:

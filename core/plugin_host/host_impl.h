@@ -69,6 +69,8 @@ class PluginStorage final : public sdk::Storage {
   sdk::QueryResult query(std::string_view sql,
                          std::span<const sdk::Value> params) noexcept override;
   sdk::WriteResult write(std::span<const sdk::Statement> statements) noexcept override;
+  void writeAsync(std::vector<sdk::Statement> statements,
+                  std::function<void(sdk::WriteResult)> done) noexcept override;
 
  private:
   storage::Database& database_;

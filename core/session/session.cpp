@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <functional>
 #include <type_traits>
 #include <utility>
 
@@ -53,6 +54,24 @@ void postToSession(gateway::Transport& transport, sdk::ConnectionId connection, 
     }
   });
 }
+
+// Where a deferred answer goes once finished (on whatever thread finished
+// it): to the session, through the loop, like a worker's result. Lives on
+// the handler's stack; bound by std::cref so that frames answered at once
+// allocate nothing for it.
+struct DeferTarget {
+  gateway::Transport& transport;
+  sdk::ConnectionId connection;
+  const dispatch::Route& route;
+  std::string_view type;
+
+  dispatch::DeferredDone operator()() const {
+    return [&transport = transport, connection = connection, &route = route,
+            type = std::string(type)](dispatch::HandlerOutcome outcome) {
+      postToSession(transport, connection, FrameDone{&route, type, std::move(outcome)});
+    };
+  }
+};
 
 }  // namespace
 
@@ -162,7 +181,11 @@ bool Session::processFrame(const FrameRef& frame) {
   }
   if (route->spec.execution == sdk::Execution::worker) return submitToWorker(*route, frame);
   const sdk::Request request{id_, user_.value_or(sdk::UserId{0}), user_.has_value(), frame.type, frame.payload};
-  const dispatch::HandlerOutcome outcome = dispatch::runHandler(*route, request, frame.nonce);
+  const DeferTarget target{context_.transport, id_, *route, frame.type};
+  const dispatch::DeferredBinder bind = std::cref(target);
+  const dispatch::HandlerOutcome outcome = dispatch::runHandler(*route, request, frame.nonce, &bind);
+  // A deferred answer keeps the strand in flight until finishFrame().
+  if (outcome.deferred) return false;
   if (!outcome.status.ok) reportFailure(route->pluginName, frame.type, outcome.status.message);
   write(outcome.frames);
   return true;
@@ -179,7 +202,11 @@ bool Session::submitToWorker(const dispatch::Route& route, const FrameRef& frame
         try {
           const FrameRef ref = owned.ref();
           const sdk::Request request{connection, user, authenticated, ref.type, ref.payload};
-          done.outcome = dispatch::runHandler(route, request, ref.nonce);
+          const DeferTarget target{transport, connection, route, owned.type};
+          const dispatch::DeferredBinder bind = std::cref(target);
+          done.outcome = dispatch::runHandler(route, request, ref.nonce, &bind);
+          // The deferred answer posts its own completion.
+          if (done.outcome.deferred) return;
         } catch (const std::exception& e) {
           // Out of memory while building frames: still finish the strand.
           done.outcome.status = sdk::Status::failure(e.what());

@@ -6,8 +6,10 @@
 #include <Poco/Message.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <future>
 #include <memory>
+#include <thread>
 
 #include "session/session_factory.h"
 #include "session/session_test_support.h"
@@ -92,11 +94,18 @@ class SessionTest : public ::testing::Test {
     route("fail", fail_, sdk::Execution::worker);
     route("fail_inline", failInline_, sdk::Execution::eventLoop);
     route("early", early_, sdk::Execution::worker, true);
+    route("later", later_, sdk::Execution::eventLoop);
+    route("later_worker", later_, sdk::Execution::worker);
+    route("dropped", dropped_, sdk::Execution::eventLoop);
     logger_.setChannel(channel_);
     logger_.setLevel(Poco::Message::PRIO_INFORMATION);
   }
 
   ~SessionTest() override {
+    {
+      const std::lock_guard lock(heldMutex_);
+      held_.clear();  // finishes what a test left open
+    }
     gate_.set_value();
     pool_.shutdown();
     transport_.runPosted();
@@ -169,6 +178,34 @@ class SessionTest : public ::testing::Test {
   TestPlugin early_{[](const sdk::Request& r, sdk::Reply& reply) {
     return echoAs(r.authenticated ? "early_user" : "early_anonymous", r, reply);
   }};
+  // Answers "first" at once, then defers the rest to the test (held()).
+  TestPlugin later_{[this](const sdk::Request& r, sdk::Reply& reply) {
+    reply.send("first", r.payload);
+    hold(reply.defer());
+    return sdk::Status::success();
+  }};
+  // Defers and lets go of the handle at once.
+  TestPlugin dropped_{[](const sdk::Request& r, sdk::Reply& reply) {
+    reply.send("dropped", r.payload);
+    (void)reply.defer();
+    return sdk::Status::success();
+  }};
+  void hold(sdk::DeferredReply answer) {
+    {
+      const std::lock_guard lock(heldMutex_);
+      held_.push_back(std::move(answer));
+    }
+    heldChanged_.notify_all();
+  }
+  // The n-th deferred answer (0-based), once its handler deferred it.
+  sdk::DeferredReply held(std::size_t n) {
+    std::unique_lock lock(heldMutex_);
+    EXPECT_TRUE(heldChanged_.wait_for(lock, 20s, [&] { return held_.size() > n; }));
+    return held_.size() > n ? held_[n] : sdk::DeferredReply(nullptr);
+  }
+  std::mutex heldMutex_;
+  std::condition_variable heldChanged_;
+  std::vector<sdk::DeferredReply> held_;
   Contributor contributor_;
   dispatch::RouteTable routes_;
   Poco::AutoPtr<CaptureChannel> channel_{new CaptureChannel};
@@ -684,6 +721,84 @@ TEST_F(SessionTest, SlowReaderDisconnectStopsFurtherWrites) {
   text(conn, R"({"type":"heartbeat","payload":1})");
   text(conn, R"({"type":"heartbeat","payload":2})");
   EXPECT_EQ(conn.link.sent.size(), 1u);
+}
+
+// --- deferred answers (sdk::Reply::defer)
+
+TEST_F(SessionTest, FramesAfterADeferredOneWaitUntilItFinishes) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"later","payload":1,"nonce":"a"})");
+  text(conn, R"({"type":"fast","payload":2,"nonce":"b"})");
+  text(conn, R"({"type":"heartbeat","payload":3})");
+  EXPECT_TRUE(conn.link.sent.empty());
+  EXPECT_EQ(fast_.calls.load(), 0);
+  std::thread([answer = held(0)] {
+    answer.send("done", "true");
+    answer.finish();
+  }).join();
+  transport_.awaitPosts(1);
+  const std::vector<std::string> expected{
+      R"({"type":"first","payload":1,"nonce":"a"})",
+      R"({"type":"done","payload":true,"nonce":"a"})",
+      R"({"type":"fast","payload":2,"nonce":"b"})",
+      R"({"type":"heartbeat","payload":3})",
+  };
+  EXPECT_EQ(conn.link.sent, expected);
+}
+
+TEST_F(SessionTest, AWorkerHandlerThatDefersKeepsTheOrderToo) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"later_worker","payload":1})");
+  text(conn, R"({"type":"echo","payload":2})");
+  const sdk::DeferredReply answer = held(0);
+  EXPECT_EQ(transport_.queued(), 0u);  // the worker deferred: nothing posted
+  EXPECT_EQ(echo_.calls.load(), 0);
+  answer.finish();
+  transport_.runUntil([&] { return conn.link.sent.size() >= 2; });
+  const std::vector<std::string> expected{R"({"type":"first","payload":1})", R"({"type":"echo","payload":2})"};
+  EXPECT_EQ(conn.link.sent, expected);
+}
+
+TEST_F(SessionTest, ADeferredAnswerFinishedAfterTheCloseIsDropped) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"later","payload":1})");
+  const sdk::DeferredReply answer = held(0);
+  close(conn);
+  answer.send("done", "true");
+  answer.finish();
+  transport_.awaitPosts(1);  // skipped: the connection is gone
+  EXPECT_TRUE(conn.link.sent.empty());
+  answer.send("too_late", "1");  // after finish: ignored, no crash
+  answer.finish();
+  EXPECT_EQ(transport_.queued(), 0u);
+}
+
+TEST_F(SessionTest, AnAbandonedDeferredAnswerFinishesWithWhatItSent) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"dropped","payload":1})");
+  text(conn, R"({"type":"fast","payload":2})");
+  transport_.awaitPosts(1);
+  const std::vector<std::string> expected{R"({"type":"dropped","payload":1})", R"({"type":"fast","payload":2})"};
+  EXPECT_EQ(conn.link.sent, expected);
+}
+
+TEST_F(SessionTest, AFailedDeferredAnswerEndsWith5000AndIsLogged) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"later","payload":1,"nonce":"n"})");
+  held(0).fail("commit failed");
+  transport_.awaitPosts(1);
+  const std::vector<std::string> expected{R"({"type":"first","payload":1,"nonce":"n"})",
+                                          error(5000, "Internal error.", "n")};
+  EXPECT_EQ(conn.link.sent, expected);
+  const auto lines = channel_->lines();
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines.back().find("commit failed"), std::string::npos) << lines.back();
+  EXPECT_FALSE(conn.link.closed);
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "wind/sdk/storage.h"
 
@@ -44,6 +46,22 @@ class Database {
   // callers' units (≤ 2 ms or ≤ 256 statements a batch); returns after the
   // batch committed. A failing unit is rolled back alone (savepoint).
   virtual WriteResult write(std::span<const Statement> statements) noexcept = 0;
+
+  // The same unit without blocking: returns at once and calls `done` exactly
+  // once with the result after the batch committed (or failed), on the
+  // writer thread (or inline on the caller's when refused at once). `done`
+  // must not block. The default runs write() on the calling thread (for
+  // backends and test doubles without a writer thread).
+  virtual void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept {
+    WriteResult result = write(statements);
+    if (done) done(std::move(result));
+  }
+
+  // Returns once every writeAsync unit queued before the call has completed
+  // (its `done` returned). Shutdown calls it before the plugins whose
+  // completions those are go away. Not from a completion. Default: nothing
+  // is ever pending.
+  virtual void flush() noexcept {}
 
   // True while a trivial read succeeds (for /readyz).
   virtual bool ping() noexcept = 0;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <exception>
+#include <iterator>
 #include <string>
 
 namespace wind::storage {
@@ -47,23 +48,77 @@ GroupWriter::~GroupWriter() {
 
 WriteResult GroupWriter::write(std::span<const Statement> statements) noexcept {
   if (statements.empty()) return {};
+  return runAndWait(statements);
+}
+
+void GroupWriter::flush() noexcept { runAndWait({}); }
+
+WriteResult GroupWriter::runAndWait(std::span<const Statement> statements) noexcept {
   try {
-    Unit unit{statements, {}, {}};
-    auto done = unit.done.get_future();
-    {
-      const std::lock_guard lock(queueMutex_);
-      if (stopping_) return {{}, {StorageError::Kind::other, "storage is shutting down"}};
-      queue_.push_back(&unit);
+    // Woken under `mutex`: the writer cannot touch the waiter once this
+    // caller saw `done` and returned (the waiter lives on this stack).
+    struct Waiter {
+      std::mutex mutex;
+      std::condition_variable ready;
+      bool done = false;
+      WriteResult result;
+    } waiter;
+    auto unit = std::make_unique<Unit>();
+    unit->statements = statements;
+    unit->done = [&waiter](WriteResult result) {
+      const std::lock_guard lock(waiter.mutex);
+      waiter.result = std::move(result);
+      waiter.done = true;
+      waiter.ready.notify_one();
+    };
+    enqueue(std::move(unit));
+    std::unique_lock lock(waiter.mutex);
+    waiter.ready.wait(lock, [&waiter] { return waiter.done; });
+    return std::move(waiter.result);
+  } catch (const std::exception& e) {
+    return {{}, {StorageError::Kind::other, e.what()}};
+  }
+}
+
+void GroupWriter::writeAsync(std::vector<Statement> statements, Completion done) noexcept {
+  UnitPtr unit;
+  try {
+    unit = std::make_unique<Unit>();
+    unit->owned = std::move(statements);
+    unit->statements = unit->owned;
+    unit->done = std::move(done);
+  } catch (const std::exception& e) {
+    // Out of memory before the unit exists: answer inline.
+    if (done) done({{}, {StorageError::Kind::other, e.what()}});
+    return;
+  }
+  if (unit->statements.empty()) {
+    const UnitPtr units[] = {std::move(unit)};
+    complete(units);
+    return;
+  }
+  enqueue(std::move(unit));
+}
+
+void GroupWriter::enqueue(UnitPtr unit) noexcept {
+  StorageError refused{StorageError::Kind::other, "storage is shutting down"};
+  try {
+    const std::lock_guard lock(queueMutex_);
+    if (!stopping_) {
+      queue_.push_back(std::move(unit));
       // Notified under the lock: once the unit is queued the writer may
       // commit it and the destructor may run; this call must not touch
       // members after unlocking.
       queueReady_.notify_one();
+      return;
     }
-    done.wait();
-    return std::move(unit.result);
   } catch (const std::exception& e) {
-    return {{}, {StorageError::Kind::other, e.what()}};
+    refused.message = e.what();
   }
+  if (!unit) return;  // queued after all (only the notification threw)
+  unit->result.error = std::move(refused);
+  const UnitPtr units[] = {std::move(unit)};
+  complete(units);
 }
 
 std::size_t GroupWriter::queuedUnits() {
@@ -83,45 +138,46 @@ void GroupWriter::loop() {
   }
 }
 
-std::size_t GroupWriter::take(std::vector<Unit*>& batch, std::size_t& statements) {
+std::size_t GroupWriter::take(std::vector<UnitPtr>& batch, std::size_t& statements) {
   const std::lock_guard lock(queueMutex_);
   std::size_t taken = 0;
   while (!queue_.empty()) {
-    Unit* unit = queue_.front();
-    if (statements > 0 && statements + unit->statements.size() > limits_.maxBatchStatements) break;
-    batch.push_back(unit);
+    const std::size_t size = queue_.front()->statements.size();
+    if (statements > 0 && statements + size > limits_.maxBatchStatements) break;
+    batch.push_back(std::move(queue_.front()));
     queue_.pop_front();
-    statements += unit->statements.size();
+    statements += size;
     ++taken;
   }
   return taken;
 }
 
-void GroupWriter::requeueFront(std::span<Unit* const> units) {
+void GroupWriter::requeueFront(std::span<UnitPtr> units) {
   const std::lock_guard lock(queueMutex_);
-  queue_.insert(queue_.begin(), units.begin(), units.end());
+  queue_.insert(queue_.begin(), std::make_move_iterator(units.begin()), std::make_move_iterator(units.end()));
 }
 
-void GroupWriter::failUnits(std::span<Unit* const> units, const StorageError& error) {
-  for (Unit* unit : units) {
+void GroupWriter::failUnits(Units units, const StorageError& error) {
+  for (const UnitPtr& unit : units) {
     if (failed(unit->result.error)) continue;
     unit->result.changes.clear();
     unit->result.error = error;
   }
 }
 
-void GroupWriter::complete(std::span<Unit* const> units) noexcept {
-  for (Unit* unit : units) {
-    // The caller destroys its unit as soon as it wakes, possibly while
-    // set_value is still returning: a local promise keeps the shared state
-    // alive until then.
-    std::promise<void> done = std::move(unit->done);
-    done.set_value();
+void GroupWriter::complete(Units units) noexcept {
+  for (const UnitPtr& unit : units) {
+    if (!unit->done) continue;
+    try {
+      unit->done(std::move(unit->result));
+    } catch (...) {
+      // A completion must not throw; one that does cannot stop the others.
+    }
   }
 }
 
 void GroupWriter::runBatch() {
-  std::vector<Unit*> batch;
+  std::vector<UnitPtr> batch;
   const std::lock_guard connectionLock(connectionMutex_);
   try {
     std::size_t statements = 0;
@@ -140,9 +196,9 @@ void GroupWriter::runBatch() {
         if (runUnit(*batch[executed])) continue;
         // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): the
         // units before lost their work too; the ones not yet run go again.
-        const std::span<Unit* const> ran(batch.data(), executed + 1);
+        const Units ran(batch.data(), executed + 1);
         failUnits(ran, batch[executed]->result.error);
-        requeueFront(std::span<Unit* const>(batch).subspan(executed + 1));
+        requeueFront(std::span<UnitPtr>(batch).subspan(executed + 1));
         complete(ran);
         return;
       }

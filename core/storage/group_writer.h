@@ -1,14 +1,14 @@
 #pragma once
 // The single writer thread with group commit. Callers on any thread hand
-// over one unit (a span of statements) and block until the transaction that
-// contains it committed; the writer runs every queued unit inside one
+// over one unit (statements) and either block until the transaction that
+// contains it committed (write) or are called back on the writer thread once
+// it did (writeAsync); the writer runs every queued unit inside one
 // BEGIN IMMEDIATE … COMMIT, each unit under its own savepoint.
 
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -42,8 +42,24 @@ class GroupWriter {
   GroupWriter(const GroupWriter&) = delete;
   GroupWriter& operator=(const GroupWriter&) = delete;
 
+  // Told the outcome of an asynchronous unit once its batch committed (or
+  // failed). Runs on the writer thread (or on the caller's, inline, when the
+  // unit is refused before it is queued); must not block and must not call
+  // write() (it would wait for the thread it runs on).
+  using Completion = std::function<void(WriteResult)>;
+
   // Any thread; blocks until the unit's batch committed (or failed).
   WriteResult write(std::span<const Statement> statements) noexcept;
+
+  // Any thread; returns at once. `done` is called exactly once, after the
+  // batch holding the unit committed (or failed). The writer owns the
+  // statements until then.
+  void writeAsync(std::vector<Statement> statements, Completion done) noexcept;
+
+  // Any thread but the writer's; returns once every unit queued before the
+  // call has completed (its completion returned). For shutdown: after it,
+  // no completion of an earlier writeAsync is still running.
+  void flush() noexcept;
 
   // Units waiting for the writer thread to pick them up (for tests and gauges).
   std::size_t queuedUnits();
@@ -57,19 +73,27 @@ class GroupWriter {
   }
 
  private:
+  // One caller's statements: borrowed from a blocked write() caller, or
+  // owned (`owned`) for writeAsync. Owned by the queue, then by the batch,
+  // until complete() hands the result to `done`.
   struct Unit {
+    std::vector<Statement> owned;
     std::span<const Statement> statements;
     WriteResult result;
-    std::promise<void> done;
+    Completion done;
   };
+  using UnitPtr = std::unique_ptr<Unit>;
+  using Units = std::span<const UnitPtr>;
 
+  void enqueue(UnitPtr unit) noexcept;
+  WriteResult runAndWait(std::span<const Statement> statements) noexcept;
   void loop();
   void runBatch();
-  std::size_t take(std::vector<Unit*>& batch, std::size_t& statements);
+  std::size_t take(std::vector<UnitPtr>& batch, std::size_t& statements);
   bool runUnit(Unit& unit);
-  void requeueFront(std::span<Unit* const> units);
-  static void failUnits(std::span<Unit* const> units, const StorageError& error);
-  static void complete(std::span<Unit* const> units) noexcept;
+  void requeueFront(std::span<UnitPtr> units);
+  static void failUnits(Units units, const StorageError& error);
+  static void complete(Units units) noexcept;
 
   const BatchLimits limits_;
   std::mutex connectionMutex_;  // held by a batch or a migration
@@ -77,7 +101,7 @@ class GroupWriter {
 
   std::mutex queueMutex_;
   std::condition_variable queueReady_;
-  std::deque<Unit*> queue_;  // units live on their callers' stacks
+  std::deque<UnitPtr> queue_;
   bool stopping_ = false;
 
   std::thread thread_;  // last: starts after everything above exists

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -185,6 +187,115 @@ TEST_F(GroupWriterTest, FullDatabaseFailsTheUnitAndNeverAcknowledgesLostWork) {
     const bool ok = results[k].get().ok();
     EXPECT_EQ(count("k = " + std::to_string(k)), ok ? 1 : 0) << "unit " << k;
   }
+}
+
+// Collects the outcomes of writeAsync completions, in the order they ran.
+class Completions {
+ public:
+  GroupWriter::Completion next(int tag) {
+    return [this, tag](WriteResult result) {
+      const std::lock_guard lock(mutex_);
+      seen_.push_back({tag, std::move(result), std::this_thread::get_id()});
+      ready_.notify_all();
+    };
+  }
+  struct Seen {
+    int tag;
+    WriteResult result;
+    std::thread::id thread;
+  };
+  std::vector<Seen> waitFor(std::size_t n) {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return seen_.size() >= n; });
+    return seen_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::vector<Seen> seen_;
+};
+
+TEST_F(GroupWriterTest, AsyncUnitsCompleteOnTheWriterThreadAfterTheirCommit) {
+  auto writer = makeWriter();
+  Completions completions;
+  std::vector<Statement> failing = {{"INSERT INTO t(k) VALUES (?)", {std::int64_t{7}}},
+                                    {"INSERT INTO t(k) VALUES (?)", {std::int64_t{7}}}};
+  {
+    Hold hold(*writer);
+    writer->writeAsync(insert(1), completions.next(1));
+    writer->writeAsync(std::move(failing), completions.next(2));
+    writer->writeAsync(insert(3), completions.next(3));
+    waitQueued(*writer, 3);
+    // Held: nothing committed, so nothing may have been answered yet.
+    EXPECT_EQ(count(), 0);
+    hold.release();
+  }
+  const auto seen = completions.waitFor(3);
+  ASSERT_EQ(seen.size(), 3u);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].tag, static_cast<int>(i + 1)) << "completions keep the queue's order";
+    EXPECT_NE(seen[i].thread, std::this_thread::get_id());
+  }
+  EXPECT_TRUE(seen[0].result.ok());
+  EXPECT_EQ(seen[0].result.changes, std::vector<std::int64_t>{1});
+  EXPECT_EQ(seen[1].result.error.kind, Kind::constraint);
+  EXPECT_TRUE(seen[2].result.ok());
+  EXPECT_EQ(count(), 2);
+  EXPECT_EQ(count("k = 7"), 0);
+}
+
+TEST_F(GroupWriterTest, AsyncAndBlockingUnitsShareOneBatch) {
+  std::vector<std::size_t> batches;
+  std::mutex batchesMutex;
+  auto writer = makeWriter(BatchLimits{std::chrono::microseconds(2000), 256,
+                                       [&](std::size_t statements, std::chrono::microseconds) {
+                                         const std::lock_guard lock(batchesMutex);
+                                         batches.push_back(statements);
+                                       }});
+  Completions completions;
+  const auto blockingUnit = insert(2);
+  std::future<WriteResult> blocking;
+  {
+    Hold hold(*writer);
+    writer->writeAsync(insert(1), completions.next(1));
+    blocking = std::async(std::launch::async, [&] { return writer->write(blockingUnit); });
+    waitQueued(*writer, 2);
+    writer->writeAsync(insert(3), completions.next(3));
+    waitQueued(*writer, 3);
+    hold.release();
+  }
+  EXPECT_TRUE(blocking.get().ok());
+  const auto seen = completions.waitFor(2);
+  EXPECT_TRUE(seen[0].result.ok());
+  EXPECT_TRUE(seen[1].result.ok());
+  EXPECT_EQ(count(), 3);
+  const std::lock_guard lock(batchesMutex);
+  EXPECT_EQ(batches, std::vector<std::size_t>{3});
+}
+
+TEST_F(GroupWriterTest, DestructionCompletesEveryQueuedAsyncUnit) {
+  auto writer = makeWriter();
+  Completions completions;
+  {
+    Hold hold(*writer);
+    for (int k = 0; k < 5; ++k) writer->writeAsync(insert(k), completions.next(k));
+    waitQueued(*writer, 5);
+    hold.release();
+    writer.reset();
+  }
+  const auto seen = completions.waitFor(5);
+  for (const auto& s : seen) EXPECT_TRUE(s.result.ok()) << s.tag;
+  EXPECT_EQ(count(), 5);
+}
+
+TEST_F(GroupWriterTest, AnEmptyAsyncUnitCompletesAtOnce) {
+  auto writer = makeWriter();
+  Completions completions;
+  writer->writeAsync({}, completions.next(1));
+  const auto seen = completions.waitFor(1);
+  EXPECT_TRUE(seen[0].result.ok());
+  EXPECT_TRUE(seen[0].result.changes.empty());
 }
 
 }  // namespace

@@ -39,6 +39,12 @@ class SqliteDatabase final : public Database {
     return writer_.write(statements);
   }
 
+  void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept override {
+    writer_.writeAsync(std::move(statements), std::move(done));
+  }
+
+  void flush() noexcept override { writer_.flush(); }
+
   bool ping() noexcept override { return query("SELECT 1", {}).ok(); }
 
   void backup(const std::string& path) override { readers_.borrow()->backupTo(path); }

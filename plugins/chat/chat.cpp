@@ -14,6 +14,8 @@ using sdk::ErrorCode;
 using sdk::RequestError;
 
 constexpr std::int64_t kDefaultMaxLength = 4000;
+// How long a found peer is trusted without asking the users table again.
+constexpr auto kKnownUserTtl = std::chrono::seconds(1);
 
 std::int64_t maxLengthOf(const sdk::Settings& settings) {
   const std::int64_t value = settings.has("max_length") ? settings.integer("max_length") : kDefaultMaxLength;
@@ -41,7 +43,7 @@ sdk::RoomId roomOf(const Payload& payload) {
 const sdk::PluginInfo& info() noexcept {
   static const sdk::PluginInfo kInfo{
       "0.1.0",
-      {{"chat"}},
+      {{"chat", sdk::Execution::eventLoop}},
       {{"max_length", sdk::SettingType::integer, "4000", "longest message, in characters (code points)", {}, 1,
         INT64_MAX, true},
        {"dm_policy", sdk::SettingType::string, "friends", "who may send a direct message: friends or anyone",
@@ -57,7 +59,8 @@ Chat::Chat(const sdk::Settings& settings, sdk::Host& host)
       policy_(policyOf(settings)),
       sent_(host.counter("messages_sent")),
       edited_(host.counter("messages_edited")),
-      sendWrite_(host.histogram("send_write")) {
+      sendWrite_(host.histogram("send_write")),
+      knownUsers_(kKnownUserTtl) {
   host_.provideHistory(*this);
 }
 
@@ -87,11 +90,30 @@ void Chat::send(const Payload& payload, const sdk::Request& request, sdk::Reply&
     }
   }
   const sdk::HistoryEntry message{sdk::MessageId{host_.nextId()}, request.user, content, host_.nowMicros(), {}};
+  // Stored before delivered: nothing goes out until the commit returned.
+  // The handler does not wait for it; the answer continues on the storage
+  // writer's thread, and the connection's later frames wait for it.
+  Delivery delivery{sdk::toChatPayload("send", message, room), request.user, request.connection, peer};
+  const sdk::DeferredReply answer = reply.defer();
   const auto writeStart = std::chrono::steady_clock::now();
-  store_.insert(message, sdk::orderedPair(request.user, peer));
-  sendWrite_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - writeStart).count());
-  sent_.add();
-  deliver(sdk::toChatPayload("send", message, room), request, peer, reply);
+  store_.insertAsync(message, sdk::orderedPair(request.user, peer),
+                     [this, answer, delivery = std::move(delivery), writeStart](sdk::WriteResult result) {
+                       if (!result.ok()) {
+                         answer.fail("storing a chat message failed: " + result.error.message);
+                         return;
+                       }
+                       sendWrite_.observe(
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - writeStart).count());
+                       sent_.add();
+                       answer.send("chat", delivery.payload);
+                       answer.finish();
+                       fanOut(delivery);
+                     });
+}
+
+void Chat::fanOut(const Delivery& delivery) noexcept {
+  host_.sendToUser(delivery.author, "chat", delivery.payload, delivery.connection);
+  host_.sendToUser(delivery.peer, "chat", delivery.payload);
 }
 
 void Chat::edit(const Payload& payload, const sdk::Request& request, sdk::Reply& reply) {
@@ -110,11 +132,25 @@ void Chat::edit(const Payload& payload, const sdk::Request& request, sdk::Reply&
   sdk::HistoryEntry message = stored->entry;
   message.content = remove ? std::string() : content;
   message.editedAt = host_.nowMicros();
-  if (!store_.update(message.id, request.user, message.content, remove, *message.editedAt)) {
-    throw RequestError(ErrorCode::notFound, "unknown message");  // deleted since we read it
-  }
-  edited_.add();
-  deliver(sdk::toChatPayload("edit", message, room), request, peer, reply);
+  // Like send: delivered only once the update committed, without waiting for it here.
+  Delivery delivery{sdk::toChatPayload("edit", message, room), request.user, request.connection, peer};
+  const sdk::DeferredReply answer = reply.defer();
+  store_.updateAsync(message.id, request.user, message.content, remove, *message.editedAt,
+                     [this, answer, delivery = std::move(delivery)](sdk::WriteResult result) {
+                       if (!result.ok()) {
+                         answer.fail("editing a chat message failed: " + result.error.message);
+                         return;
+                       }
+                       if (result.changes.empty() || result.changes.front() == 0) {
+                         answer.error(ErrorCode::notFound, "unknown message");  // deleted since we read it
+                         answer.finish();
+                         return;
+                       }
+                       edited_.add();
+                       answer.send("chat", delivery.payload);
+                       answer.finish();
+                       fanOut(delivery);
+                     });
 }
 
 void Chat::checkLength(const std::string& content) const {
@@ -134,13 +170,10 @@ sdk::Status Chat::reconfigure(const sdk::Settings& settings) noexcept {
 }
 
 void Chat::requirePeer(sdk::UserId peer) {
+  const auto now = KnownUsers::Clock::now();
+  if (knownUsers_.contains(peer, now)) return;
   if (!host_.findUser(peer)) throw RequestError(ErrorCode::notFound, "unknown chat");
-}
-
-void Chat::deliver(const std::string& payload, const sdk::Request& request, sdk::UserId peer, sdk::Reply& reply) {
-  reply.send("chat", payload);
-  host_.sendToUser(request.user, "chat", payload, request.connection);
-  host_.sendToUser(peer, "chat", payload);
+  knownUsers_.remember(peer, now);
 }
 
 std::optional<std::vector<sdk::HistoryEntry>> Chat::before(sdk::UserId a, sdk::UserId b, std::int64_t beforeMicros,

@@ -3,8 +3,15 @@
 // stored under their ordered pair, and the sdk::History service through
 // which the `load` plugin reads them (§3.5).
 //
-// Created once on the main thread; onFrame and History::before run on
-// worker threads concurrently. Holds only its settings; state is in storage.
+// Created once on the main thread. onFrame runs on the connections' event
+// loops (Execution::eventLoop), concurrently across loops: a send never
+// waits there, its checks hit caches (KnownUsers here, mutual_users'
+// friend cache) and its write is asynchronous; the answer and the delivery
+// continue on the storage writer's thread after the commit
+// (sdk::Storage::writeAsync, sdk::Reply::defer). A cache miss or an edit
+// reads storage on the loop (indexed point reads, tens of µs).
+// History::before runs on worker threads. Holds
+// its settings and a short-lived cache of existing peers; state is in storage.
 
 #include <atomic>
 #include <cstdint>
@@ -12,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "known_users.h"
 #include "message_store.h"
 #include "common/payload.h"
 #include "wind/sdk/history.h"
@@ -46,8 +54,15 @@ class Chat final : public sdk::PluginBase, public sdk::History {
   void edit(const Payload& payload, const sdk::Request& request, sdk::Reply& reply);
   void checkLength(const std::string& content) const;
   void requirePeer(sdk::UserId peer);
-  // Delivers one chat payload to the requester (reply), its other connections and the peer.
-  void deliver(const std::string& payload, const sdk::Request& request, sdk::UserId peer, sdk::Reply& reply);
+  // A stored message on its way out once its commit returned.
+  struct Delivery {
+    std::string payload;
+    sdk::UserId author;
+    sdk::ConnectionId connection;  // the author's sending connection, answered through the reply
+    sdk::UserId peer;
+  };
+  // To the author's other connections and the peer's (any thread, e.g. the storage writer's).
+  void fanOut(const Delivery& delivery) noexcept;
 
   sdk::Host& host_;
   mutable MessageStore store_;
@@ -56,6 +71,7 @@ class Chat final : public sdk::PluginBase, public sdk::History {
   sdk::Counter& sent_;
   sdk::Counter& edited_;
   sdk::Histogram& sendWrite_;  // storage write time of each stored send (wind_plugin_send_write_seconds)
+  KnownUsers knownUsers_;      // peers found recently (requirePeer)
 };
 
 }  // namespace wind::plugins::chat

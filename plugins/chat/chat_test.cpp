@@ -115,9 +115,60 @@ TEST_F(ChatTest, SendStoresAndDeliversToBothParticipantsEveryConnection) {
 TEST_F(ChatTest, NothingIsDeliveredWhenStoringFails) {
   host_->fakeStorage().failWrites(true);
   auto reply = sendText(alice_, bob_, "hi");
-  EXPECT_FALSE(lastStatus_.ok);  // the core answers 5000
+  EXPECT_TRUE(lastStatus_.ok);
+  EXPECT_TRUE(reply.finished());
+  EXPECT_NE(reply.failure().find("injected write failure"), std::string::npos);  // the core answers 5000
   EXPECT_TRUE(reply.frames().empty());
   EXPECT_TRUE(host_->sent().empty());
+}
+
+TEST_F(ChatTest, NothingIsDeliveredBeforeTheCommitAndTheHandlerDoesNotWaitForIt) {
+  host_->fakeStorage().holdAsyncWrites();
+  auto reply = sendText(alice_, bob_, "hi");  // returns although the write is held
+  EXPECT_TRUE(lastStatus_.ok);
+  EXPECT_TRUE(reply.deferred());
+  EXPECT_FALSE(reply.finished());
+  EXPECT_TRUE(reply.frames().empty());
+  EXPECT_TRUE(host_->sent().empty());
+  EXPECT_TRUE(history(alice_, bob_).empty());
+  EXPECT_EQ(host_->fakeStorage().heldAsyncWrites(), 1u);
+
+  host_->fakeStorage().releaseAsyncWrites();
+  EXPECT_TRUE(reply.finished());
+  EXPECT_EQ(reply.failure(), "");
+  ASSERT_EQ(reply.frames().size(), 1u);
+  EXPECT_EQ(reply.frames()[0].type, "chat");
+  EXPECT_EQ(host_->sentToUser(bob_.id).size(), 1u);
+  EXPECT_EQ(host_->sentToUser(alice_.id).size(), 1u);
+  EXPECT_EQ(history(alice_, bob_).size(), 1u);
+}
+
+TEST_F(ChatTest, AnEditIsDeliveredOnlyAfterItsCommitToo) {
+  sendText(alice_, bob_, "first");
+  const std::string stored = sdk::toString(history(alice_, bob_).at(0).id);
+  host_->clearSent();
+  host_->fakeStorage().holdAsyncWrites();
+  auto reply = editText(alice_, bob_, stored, "second");
+  EXPECT_FALSE(reply.finished());
+  EXPECT_TRUE(host_->sent().empty());
+  EXPECT_EQ(history(alice_, bob_).at(0).content, "first");
+  host_->fakeStorage().releaseAsyncWrites();
+  ASSERT_EQ(reply.frames().size(), 1u);
+  EXPECT_EQ(host_->sentToUser(bob_.id).size(), 1u);
+  EXPECT_EQ(history(alice_, bob_).at(0).content, "second");
+}
+
+TEST_F(ChatTest, AMessageDeletedWhileAnEditWaitsIsUnknown) {
+  sendText(alice_, bob_, "first");
+  const std::string stored = sdk::toString(history(alice_, bob_).at(0).id);
+  host_->fakeStorage().holdAsyncWrites();
+  auto remove = editText(alice_, bob_, stored, "");
+  auto edit = editText(alice_, bob_, stored, "again");  // read before the removal committed
+  host_->clearSent();
+  host_->fakeStorage().releaseAsyncWrites();
+  EXPECT_EQ(remove.frames().size(), 1u);
+  EXPECT_EQ(edit.errorCode(), ErrorCode::notFound);
+  EXPECT_EQ(host_->sentToUser(bob_.id).size(), 1u);  // the removal only
 }
 
 TEST_F(ChatTest, BlankSendIsIgnoredSilently) {
@@ -189,6 +240,17 @@ TEST_F(ChatTest, UnknownPeerIs4004) {
   EXPECT_EQ(reply.errorCode(), ErrorCode::notFound);
   EXPECT_EQ(act(alice_, R"({"type":"edit","chat_id":"12345","id":"1","content":"x"})").errorCode(),
             ErrorCode::notFound);
+}
+
+TEST(KnownUsers, TrustsAFoundUserForTheTtlOnly) {
+  KnownUsers known(std::chrono::seconds(1));
+  const auto t0 = KnownUsers::Clock::now();
+  const sdk::UserId user{7};
+  EXPECT_FALSE(known.contains(user, t0));
+  known.remember(user, t0);
+  EXPECT_TRUE(known.contains(user, t0 + std::chrono::milliseconds(999)));
+  EXPECT_FALSE(known.contains(user, t0 + std::chrono::seconds(1)));
+  EXPECT_FALSE(known.contains(sdk::UserId{8}, t0));
 }
 
 TEST_F(ChatTest, NonFriendsAreForbiddenByDefault) {
@@ -320,6 +382,7 @@ TEST_F(ChatTest, InfoDeclaresTypeSettingsAndDefaults) {
   const auto& declared = info();
   ASSERT_EQ(declared.types.size(), 1u);
   EXPECT_EQ(declared.types[0].type, "chat");
+  EXPECT_EQ(declared.types[0].execution, sdk::Execution::eventLoop);
   ASSERT_EQ(declared.settings.size(), 2u);
   EXPECT_EQ(declared.settings[0].name, "max_length");
   EXPECT_EQ(declared.settings[0].defaultValue, "4000");

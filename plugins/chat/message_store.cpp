@@ -40,13 +40,21 @@ sdk::HistoryEntry entryOf(const sdk::Row& row) {
 
 std::vector<sdk::Migration> MessageStore::migrations() { return {{1, kSchema}}; }
 
-void MessageStore::insert(const sdk::HistoryEntry& message, sdk::UserPair pair) {
-  const sdk::Statement statement{
-      "INSERT INTO chat_messages (id, low_id, high_id, author_id, content, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      {idValue(message.id), idValue(pair.low), idValue(pair.high), idValue(message.author), message.content,
-       message.createdAt}};
-  auto result = storage_.write({&statement, 1});
-  if (!result.ok()) throw std::runtime_error("storing a chat message failed: " + result.error.message);
+namespace {
+
+sdk::Statement insertStatement(const sdk::HistoryEntry& message, sdk::UserPair pair) {
+  return {"INSERT INTO chat_messages (id, low_id, high_id, author_id, content, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+          {idValue(message.id), idValue(pair.low), idValue(pair.high), idValue(message.author), message.content,
+           message.createdAt}};
+}
+
+}  // namespace
+
+void MessageStore::insertAsync(const sdk::HistoryEntry& message, sdk::UserPair pair,
+                               std::function<void(sdk::WriteResult)> done) {
+  std::vector<sdk::Statement> statements;
+  statements.push_back(insertStatement(message, pair));
+  storage_.writeAsync(std::move(statements), std::move(done));
 }
 
 std::optional<StoredMessage> MessageStore::find(sdk::MessageId id, sdk::UserPair pair) const {
@@ -61,15 +69,22 @@ std::optional<StoredMessage> MessageStore::find(sdk::MessageId id, sdk::UserPair
   return StoredMessage{entryOf(row), sdk::integerAt(row, 5) != 0};
 }
 
-bool MessageStore::update(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
-                          std::int64_t editedAtMicros) {
-  const sdk::Statement statement{
-      "UPDATE chat_messages SET content = ?, edited_at = ?, deleted = ? "
-      "WHERE id = ? AND author_id = ? AND deleted = 0",
-      {content, editedAtMicros, std::int64_t{deleted ? 1 : 0}, idValue(id), idValue(author)}};
-  auto result = storage_.write({&statement, 1});
-  if (!result.ok()) throw std::runtime_error("editing a chat message failed: " + result.error.message);
-  return result.changes.at(0) > 0;
+namespace {
+
+sdk::Statement updateStatement(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
+                               std::int64_t editedAtMicros) {
+  return {"UPDATE chat_messages SET content = ?, edited_at = ?, deleted = ? "
+          "WHERE id = ? AND author_id = ? AND deleted = 0",
+          {content, editedAtMicros, std::int64_t{deleted ? 1 : 0}, idValue(id), idValue(author)}};
+}
+
+}  // namespace
+
+void MessageStore::updateAsync(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
+                               std::int64_t editedAtMicros, std::function<void(sdk::WriteResult)> done) {
+  std::vector<sdk::Statement> statements;
+  statements.push_back(updateStatement(id, author, content, deleted, editedAtMicros));
+  storage_.writeAsync(std::move(statements), std::move(done));
 }
 
 std::vector<sdk::HistoryEntry> MessageStore::before(sdk::UserPair pair, std::int64_t beforeMicros, int count) const {

@@ -4,9 +4,11 @@
 // Messages are keyed by the ordered user pair (low, high) of their DM, never
 // by the XOR room id (XOR collides). Deleted messages stay as rows with empty
 // content so their ids are never reused or resurrected.
-// Thread-safe (stateless over Storage). Storage failures throw std::runtime_error.
+// Thread-safe (stateless over Storage). Failed reads throw std::runtime_error;
+// writes report through their completion.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,14 +30,17 @@ class MessageStore {
 
   static std::vector<sdk::Migration> migrations();
 
-  // Returns once the message is durably stored.
-  void insert(const sdk::HistoryEntry& message, sdk::UserPair pair);
+  // Stores `message`. Returns at once; `done` runs on the storage's writer thread once the
+  // message is durably stored (or storing it failed): see sdk::Storage::writeAsync.
+  void insertAsync(const sdk::HistoryEntry& message, sdk::UserPair pair,
+                   std::function<void(sdk::WriteResult)> done);
   // The message `id` if it belongs to `pair`.
   std::optional<StoredMessage> find(sdk::MessageId id, sdk::UserPair pair) const;
   // Replaces the content of a live message by `author` (deleting it when
-  // `deleted`); false when no such live message exists any more.
-  bool update(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
-              std::int64_t editedAtMicros);
+  // `deleted`). Returns at once; `done` gets the WriteResult on the writer
+  // thread; changes[0] == 0 when no such live message exists any more.
+  void updateAsync(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
+                   std::int64_t editedAtMicros, std::function<void(sdk::WriteResult)> done);
   // Up to `count` newest live messages of `pair` created before `beforeMicros`, oldest first.
   std::vector<sdk::HistoryEntry> before(sdk::UserPair pair, std::int64_t beforeMicros, int count) const;
 

@@ -152,7 +152,16 @@ std::string_view MutualUsers::remove(sdk::UserId me, sdk::UserId target) {
 }
 
 std::string_view MutualUsers::unfriend(sdk::UserId me, sdk::UserId target) {
-  if (!store_.deleteFriendship(me, target)) throw RequestError(ErrorCode::notFound, "not friends");
+  bool removed = false;
+  try {
+    removed = store_.deleteFriendship(me, target);
+  } catch (...) {
+    friendCache_.forget(me, target);  // whatever happened, read storage next time
+    throw;
+  }
+  // Committed (or not there): chat's next check must read storage again.
+  friendCache_.forget(me, target);
+  if (!removed) throw RequestError(ErrorCode::notFound, "not friends");
   return "delete";
 }
 
@@ -185,7 +194,11 @@ std::string MutualUsers::userArray(const std::vector<sdk::UserId>& ids) const {
 bool MutualUsers::areFriends(sdk::UserId a, sdk::UserId b) const noexcept {
   if (a == b) return false;
   try {
-    return store_.relation(a, b) == Relation::friends;
+    if (friendCache_.contains(a, b)) return true;
+    const std::uint64_t generation = friendCache_.generation();
+    const bool friends = store_.relation(a, b) == Relation::friends;
+    if (friends) friendCache_.remember(a, b, generation);
+    return friends;
   } catch (const std::exception& e) {
     host_.log(sdk::LogLevel::error, e.what());
     return false;

@@ -4,12 +4,14 @@
 // other plugins read (chat's dm_policy, load's friend list).
 //
 // Created once on the main thread; onFrame, onAuth and the Friends methods
-// run on worker threads concurrently. The object holds no mutable state:
-// all state is in storage, so concurrency is storage's business.
+// run on worker threads concurrently (areFriends also on chat's threads).
+// State is in storage; the object keeps only caches (FriendCache, request
+// times), each behind its own mutex.
 
 #include <string>
 #include <string_view>
 
+#include "friend_cache.h"
 #include "friendship_store.h"
 #include "common/payload.h"
 #include <cstdint>
@@ -56,6 +58,7 @@ class MutualUsers final : public sdk::PluginBase, public sdk::Friends {
 
   sdk::Host& host_;
   mutable FriendshipStore store_;
+  mutable FriendCache friendCache_;
   std::int64_t requestsPerMinute_;
   std::mutex requestTimesMutex_;
   std::unordered_map<std::uint64_t, std::deque<std::int64_t>> requestTimes_;  // µs, per user

@@ -197,6 +197,28 @@ TEST_F(MutualUsersTest, DeleteEndsTheFriendshipForBothSides) {
   EXPECT_EQ(snapshotOf(bob_)["mutual_users"], "[]");
 }
 
+TEST_F(MutualUsersTest, AFriendshipCheckedOftenIsReadOnceAndForgottenOnDelete) {
+  befriend(alice_, bob_);
+  EXPECT_TRUE(plugin_->areFriends(alice_.id, bob_.id));
+  host_.fakeStorage().failQueries(true);  // the cached answer needs no read
+  EXPECT_TRUE(plugin_->areFriends(bob_.id, alice_.id));
+  host_.fakeStorage().failQueries(false);
+  EXPECT_FALSE(act(bob_, "delete", alice_).errorCode());
+  EXPECT_FALSE(plugin_->areFriends(alice_.id, bob_.id));
+  EXPECT_FALSE(plugin_->areFriends(bob_.id, alice_.id));
+}
+
+TEST(FriendCache, ARemovalDuringALookupIsNotUndone) {
+  FriendCache cache;
+  const sdk::UserId a{1}, b{2};
+  const std::uint64_t before = cache.generation();  // a lookup starts, reads "friends"
+  cache.forget(a, b);                               // meanwhile the friendship is removed
+  cache.remember(a, b, before);                     // the stale answer must not stick
+  EXPECT_FALSE(cache.contains(a, b));
+  cache.remember(b, a, cache.generation());
+  EXPECT_TRUE(cache.contains(a, b));
+}
+
 TEST_F(MutualUsersTest, DeleteWithoutFriendshipIs4004) {
   EXPECT_EQ(act(alice_, "delete", bob_).errorCode(), ErrorCode::notFound);
   act(alice_, "request", bob_);

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -119,7 +120,25 @@ class RecordingReply final : public sdk::Reply {
   void error(sdk::ErrorCode code, std::string_view reason) noexcept override {
     frames.push_back({"error", std::to_string(static_cast<int>(code)) + " " + std::string(reason)});
   }
+  // The deferred answer records into this reply too. Only for tests whose
+  // deferred answers finish before the reply dies (FakeDatabase completes
+  // writeAsync inline).
+  sdk::DeferredReply defer() override { return sdk::DeferredReply(std::make_shared<Sink>(*this)); }
   std::vector<Frame> frames;
+  bool finished = false;
+
+ private:
+  class Sink final : public sdk::DeferredSink {
+   public:
+    explicit Sink(RecordingReply& reply) : reply_(reply) {}
+    ~Sink() override { finish({}); }
+    void send(std::string_view type, std::string_view payloadJson) noexcept override { reply_.send(type, payloadJson); }
+    void error(sdk::ErrorCode code, std::string_view reason) noexcept override { reply_.error(code, reason); }
+    void finish(std::string_view) noexcept override { reply_.finished = true; }
+
+   private:
+    RecordingReply& reply_;
+  };
 };
 
 // Poco channels are reference counted and destroyed through release().

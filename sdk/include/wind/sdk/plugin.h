@@ -13,7 +13,9 @@
 //     unmapped, at shutdown.
 //  4. Between create and destruction, handle() and contributeToAuth() are
 //     called from worker threads, concurrently for different connections and
-//     in order for one connection.
+//     in order for one connection. Completions of Storage::writeAsync run on
+//     the storage writer's thread; every one has returned before the
+//     plugin is destroyed.
 
 #include <cstdint>
 #include <exception>
@@ -63,7 +65,10 @@ class WIND_SDK_VISIBLE Plugin {
   virtual ~Plugin() = default;
 
   // One frame of a declared type. Threads: see Execution. `reply` and the
-  // views in `request` are valid only during the call.
+  // views in `request` are valid only during the call. To answer later
+  // without holding the thread (e.g. after Storage::writeAsync commits),
+  // call reply.defer() and finish the returned DeferredReply from any
+  // thread; the connection's next frame waits until it finishes.
   virtual Status handle(const Request& request, Reply& reply) noexcept = 0;
 
   // Adds fields to the auth snapshot of `user` (worker thread). Default: none.

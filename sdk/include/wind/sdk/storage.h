@@ -8,10 +8,12 @@
 // values are always bound, never spliced into the text.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -50,8 +52,9 @@ struct WriteResult {
   bool ok() const noexcept { return error.kind == StorageError::Kind::none; }
 };
 
-// Owned by the server; valid for the plugin's whole life. Both methods may be
-// called from any worker thread concurrently and block that thread.
+// Owned by the server; valid for the plugin's whole life. Every method may be
+// called from any thread concurrently; query() and write() block the caller
+// (so never call them on an event loop), writeAsync() never does.
 class WIND_SDK_VISIBLE Storage {
  public:
   virtual ~Storage() = default;
@@ -63,6 +66,19 @@ class WIND_SDK_VISIBLE Storage {
   // it is committed durably (group commit with other writers). A constraint
   // violation rolls back this unit only and reports Kind::constraint.
   virtual WriteResult write(std::span<const Statement> statements) noexcept = 0;
+
+  // The same atomic, durable unit without waiting: returns at once; the
+  // storage owns `statements` and calls `done` exactly once with the result
+  // after the unit's group commit (or its failure). `done` runs on the
+  // storage's writer thread (or inline, on the caller's thread, when the
+  // unit is refused at once, e.g. during shutdown): it must be quick, must
+  // not block and must not call write() or query(); Host::sendToUser,
+  // Host::sendToConnection and DeferredReply are fine. The default (for
+  // storages without a writer thread) runs write() and then `done` inline.
+  virtual void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept {
+    WriteResult result = write(statements);
+    if (done) done(std::move(result));
+  }
 };
 
 // Reads column `i` of `row` as an integer / string; throws std::bad_variant_access on type mismatch.

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -74,10 +75,35 @@ class FakeStorage final : public Storage {
     std::lock_guard lock(mutex_);
     failWrites_ = fail;
   }
-  // Number of write() calls so far (successful or not).
+  // Number of write() and writeAsync() calls so far (successful or not).
   int writeCount() const {
     std::lock_guard lock(mutex_);
     return writes_;
+  }
+  // While held, writeAsync() units are neither run nor completed: they wait
+  // for releaseAsyncWrites(), which commits them in order and then calls
+  // their completions on the releasing thread, like the server's writer
+  // after a group commit. Not held (the default): they run inline.
+  void holdAsyncWrites() {
+    std::lock_guard lock(mutex_);
+    holdAsync_ = true;
+  }
+  void releaseAsyncWrites() {
+    std::vector<Pending> pending;
+    {
+      std::lock_guard lock(mutex_);
+      holdAsync_ = false;
+      pending.swap(pending_);
+    }
+    std::vector<WriteResult> results;
+    for (Pending& unit : pending) results.push_back(runUnit(unit.statements));
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (pending[i].done) pending[i].done(std::move(results[i]));
+    }
+  }
+  std::size_t heldAsyncWrites() const {
+    std::lock_guard lock(mutex_);
+    return pending_.size();
   }
 
   QueryResult query(std::string_view sql, std::span<const Value> params) noexcept override {
@@ -94,6 +120,39 @@ class FakeStorage final : public Storage {
   WriteResult write(std::span<const Statement> statements) noexcept override {
     std::lock_guard lock(mutex_);
     ++writes_;
+    return runLocked(statements);
+  }
+
+  void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept override {
+    {
+      std::lock_guard lock(mutex_);
+      ++writes_;
+      if (holdAsync_) {
+        try {
+          pending_.push_back({std::move(statements), std::move(done)});
+          return;
+        } catch (...) {
+          if (done) done({{}, {StorageError::Kind::other, "out of memory"}});
+          return;
+        }
+      }
+    }
+    WriteResult result = runUnit(statements);
+    if (done) done(std::move(result));
+  }
+
+ private:
+  struct Pending {
+    std::vector<Statement> statements;
+    std::function<void(WriteResult)> done;
+  };
+
+  WriteResult runUnit(std::span<const Statement> statements) {
+    std::lock_guard lock(mutex_);
+    return runLocked(statements);
+  }
+
+  WriteResult runLocked(std::span<const Statement> statements) {
     WriteResult result;
     if (failWrites_) {
       result.error = {StorageError::Kind::other, "injected write failure"};
@@ -114,7 +173,6 @@ class FakeStorage final : public Storage {
     return result;
   }
 
- private:
   static StorageError errorOf(int code, sqlite3* db) {
     StorageError::Kind kind = StorageError::Kind::other;
     switch (code & 0xFF) {
@@ -186,6 +244,8 @@ class FakeStorage final : public Storage {
   bool failQueries_ = false;
   bool failWrites_ = false;
   int writes_ = 0;
+  bool holdAsync_ = false;
+  std::vector<Pending> pending_;
 };
 
 class FakeCounter final : public Counter {
@@ -404,7 +464,9 @@ class FakeHost final : public Host {
   std::uint64_t lastId_ = 1000000;
 };
 
-// Records what a handler sent to the requesting connection, in order.
+// Records what a handler sent to the requesting connection, in order,
+// including what it sent later through a DeferredReply (from any thread).
+// Read frames() once the handler and any deferred answer are done.
 class FakeReply final : public Reply {
  public:
   struct Frame {
@@ -413,25 +475,90 @@ class FakeReply final : public Reply {
     std::optional<ErrorCode> code;  // set for error()
   };
 
+  FakeReply() : state_(std::make_shared<State>()) {}
+
   void send(std::string_view type, std::string_view payloadJson) noexcept override {
-    frames_.push_back({std::string(type), std::string(payloadJson), std::nullopt});
+    state_->add({std::string(type), std::string(payloadJson), std::nullopt});
   }
   void error(ErrorCode code, std::string_view reason) noexcept override {
-    frames_.push_back({"error", std::string(reason), code});
+    state_->add({"error", std::string(reason), code});
+  }
+  DeferredReply defer() override {
+    const std::lock_guard lock(state_->mutex);
+    state_->deferred = true;
+    return DeferredReply(std::make_shared<Sink>(state_));
   }
 
-  const std::vector<Frame>& frames() const noexcept { return frames_; }
+  const std::vector<Frame>& frames() const noexcept { return state_->frames; }
   // The code of the only error, or nullopt when none was sent.
   std::optional<ErrorCode> errorCode() const {
-    for (const Frame& frame : frames_) {
+    for (const Frame& frame : frames()) {
       if (frame.code) return frame.code;
     }
     return std::nullopt;
   }
-  void clear() noexcept { frames_.clear(); }
+  // defer() was called / the deferred answer finished (explicitly or by
+  // dropping every handle) / the failure it finished with ("" = success).
+  bool deferred() const {
+    const std::lock_guard lock(state_->mutex);
+    return state_->deferred;
+  }
+  bool finished() const {
+    const std::lock_guard lock(state_->mutex);
+    return state_->finished;
+  }
+  std::string failure() const {
+    const std::lock_guard lock(state_->mutex);
+    return state_->failure;
+  }
+  void clear() noexcept {
+    const std::lock_guard lock(state_->mutex);
+    state_->frames.clear();
+    state_->deferred = state_->finished = false;
+    state_->failure.clear();
+  }
 
  private:
-  std::vector<Frame> frames_;
+  // Shared with the deferred sink, which may outlive this reply.
+  struct State {
+    mutable std::mutex mutex;
+    std::vector<Frame> frames;
+    bool deferred = false;
+    bool finished = false;
+    std::string failure;
+    void add(Frame frame) noexcept {
+      try {
+        const std::lock_guard lock(mutex);
+        if (!finished) frames.push_back(std::move(frame));
+      } catch (...) {
+      }
+    }
+  };
+  class Sink final : public DeferredSink {
+   public:
+    explicit Sink(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    ~Sink() override { finish({}); }
+    void send(std::string_view type, std::string_view payloadJson) noexcept override {
+      state_->add({std::string(type), std::string(payloadJson), std::nullopt});
+    }
+    void error(ErrorCode code, std::string_view reason) noexcept override {
+      state_->add({"error", std::string(reason), code});
+    }
+    void finish(std::string_view failure) noexcept override {
+      try {
+        const std::lock_guard lock(state_->mutex);
+        if (state_->finished) return;
+        state_->finished = true;
+        state_->failure = std::string(failure);
+      } catch (...) {
+      }
+    }
+
+   private:
+    std::shared_ptr<State> state_;
+  };
+
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace wind::sdk::testing
