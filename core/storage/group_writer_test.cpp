@@ -1,6 +1,7 @@
 #include "storage/group_writer.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <condition_variable>
 #include <future>
@@ -296,6 +297,14 @@ TEST_F(GroupWriterTest, AnEmptyAsyncUnitCompletesAtOnce) {
   const auto seen = completions.waitFor(1);
   EXPECT_TRUE(seen[0].result.ok());
   EXPECT_TRUE(seen[0].result.changes.empty());
+}
+
+TEST_F(GroupWriterTest, TheWriterRunsAtTheBatchSchedulingClass) {
+  auto writer = makeWriter();
+  std::promise<int> policy;
+  writer->writeAsync(insert(1), [&policy](WriteResult) { policy.set_value(sched_getscheduler(0)); });
+  // Completions run on the writer thread: its policy is what it reports.
+  EXPECT_EQ(policy.get_future().get(), SCHED_BATCH);
 }
 
 }  // namespace
