@@ -140,13 +140,7 @@ void SqliteConnection::configure(const ConnectionOptions& options) {
   }
   const std::string pragmas = std::string("PRAGMA synchronous=") +
                               (options.synchronousFull ? "FULL" : "NORMAL") +
-                              "; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;"
-                              // A checkpoint writes each distinct page of the WAL once; hot pages
-                              // (the chat index's insertion points) recur in nearly every commit,
-                              // so checkpointing every 8,192 frames instead of SQLite's 1,000
-                              // writes far fewer pages per message (≤ 32 MiB of WAL, under the
-                              // journal_size_limit above).
-                              " PRAGMA wal_autocheckpoint=8192;" +
+                              "; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;" +
                               (options.readOnly ? " PRAGMA query_only=ON;" : "");
   if (auto error = exec(pragmas); failed(error)) {
     fail("cannot apply connection settings (" + error.message + ")", sqlite3_errcode(db_));
