@@ -127,11 +127,21 @@ void waitForTermination(const sigset_t& set, Poco::Logger& logger, admin::Reload
   }
 }
 
-storage::SqliteOptions storageOptions(const config::Config& config) {
+std::unique_ptr<storage::Database> openStorage(const config::Config& config, metrics::Registry& metrics) {
+  if (config.storage.driver == config::StorageDriver::postgresql) {
+    storage::PostgresOptions options;
+    options.url = config.storage.url;
+    options.password = storage::readPasswordFile(config.storage.passwordFile);
+    options.readers = config.storage.readers;
+    options.onCommit = admin::commitObserver(metrics);
+    return storage::openPostgres(options);
+  }
   storage::SqliteOptions options;
   options.path = config.storage.path;
   options.synchronousFull = config.storage.synchronous == config::Synchronous::full;
-  return options;
+  options.readers = config.storage.readers;
+  options.onCommit = admin::commitObserver(metrics);
+  return storage::openSqlite(options);
 }
 
 // The gateway creates sessions and sessions send through the gateway: this
@@ -160,9 +170,7 @@ int serve(const config::Config& config, const std::string& configPath, const con
   const admin::SystemdNotifier notifier(environmentValue(environment, "NOTIFY_SOCKET"),
                                         environmentValue(environment, "WATCHDOG_USEC"));
 
-  auto sqliteOptions = storageOptions(config);
-  sqliteOptions.onCommit = admin::commitObserver(metrics);
-  auto database = storage::openSqlite(sqliteOptions);
+  auto database = openStorage(config, metrics);
   database->migrate("core", auth::Accounts::migrations());
   auto mailer = mail::makeMailer(config);
   auth::Accounts accounts(*database, *mailer, ids, clock, config, log::get("wind.auth"));

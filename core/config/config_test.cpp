@@ -295,6 +295,10 @@ TEST_F(ConfigTest, BadDurations) {
 TEST_F(ConfigTest, BadEnums) {
   EXPECT_EQ(errorOf("storage:\n  synchronous: off\n"),
             "DIR/wind.yaml:2:16: storage.synchronous: expected full | normal, got 'off'");
+  EXPECT_EQ(errorOf("storage:\n  driver: mysql\n"),
+            "DIR/wind.yaml:2:11: storage.driver: expected sqlite | postgresql, got 'mysql'");
+  EXPECT_EQ(errorOf("storage:\n  readers: 0\n"),
+            "DIR/wind.yaml:2:12: storage.readers: expected an integer in 1..64, got '0'");
   EXPECT_EQ(errorOf("email:\n  transport: pigeon\n"),
             "DIR/wind.yaml:2:14: email.transport: expected file | smtp | log, got 'pigeon'");
   EXPECT_EQ(errorOf("log:\n  level: verbose\n"),

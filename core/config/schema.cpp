@@ -114,12 +114,25 @@ std::vector<Key> serverKeys() {
 
 std::vector<Key> storageAndAuthKeys() {
   return {
+      choice<StorageDriver>("storage.driver", "sqlite", "sqlite | postgresql",
+                            [](Config& c) -> StorageDriver& { return c.storage.driver; },
+                            {{"sqlite", StorageDriver::sqlite},
+                             {"postgresql", StorageDriver::postgresql}}),
       string(
           "storage.path", R"("/var/lib/wind/wind.db")", "the SQLite database file",
           [](Config& c) -> std::string& { return c.storage.path; }, parseNonEmpty),
       choice<Synchronous>("storage.synchronous", "full", "full | normal",
                           [](Config& c) -> Synchronous& { return c.storage.synchronous; },
                           {{"full", Synchronous::full}, {"normal", Synchronous::normal}}),
+      string(
+          "storage.url", R"("")", "postgresql: postgresql://wind@127.0.0.1:5432/wind",
+          [](Config& c) -> std::string& { return c.storage.url; }, anyString),
+      string(
+          "storage.password_file", R"("")", "postgresql: its first line is the password",
+          [](Config& c) -> std::string& { return c.storage.passwordFile; }, anyString),
+      integer<unsigned>(
+          "storage.readers", "4", "pooled read connections",
+          [](Config& c) -> unsigned& { return c.storage.readers; }, 1, 64),
       boolean("auth.email_verification", "true", "false: accounts are active at once",
               [](Config& c) -> bool& { return c.auth.emailVerification; }),
       duration<seconds>(

@@ -254,6 +254,7 @@ class BadDatabase : public ServerTest {
 // Another process holds an exclusive lock: the server exits non-zero with a
 // message naming the database, instead of hanging or serving half-ready.
 TEST_F(BadDatabase, LockedDatabaseIsAClearErrorAndNonZeroExit) {
+  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: the locked SQLite file";
   const std::string database = (server_->dir() / "wind.db").string();
   sqlite3* holder = nullptr;
   ASSERT_EQ(sqlite3_open(database.c_str(), &holder), SQLITE_OK);
@@ -271,6 +272,7 @@ TEST_F(BadDatabase, LockedDatabaseIsAClearErrorAndNonZeroExit) {
 }
 
 TEST_F(BadDatabase, CorruptDatabaseIsAClearErrorAndNonZeroExit) {
+  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: the corrupt SQLite file";
   const std::string database = (server_->dir() / "wind.db").string();
   std::ofstream(database, std::ios::binary) << std::string(4096, '\x5a') << "this is not an SQLite database";
   std::string output;

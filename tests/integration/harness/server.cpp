@@ -5,7 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "private_postgres.h"
+
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -63,6 +66,23 @@ ServerProcess::~ServerProcess() {
   }
 }
 
+bool storageIsPostgres() { return getenv("WIND_ITEST_POSTGRES_DIR") != nullptr; }
+
+std::string ServerProcess::storageSection() const {
+  if (!storageIsPostgres()) {
+    return "storage:\n  path: \"" + (dir_ / "wind.db").string() + "\"\n  synchronous: normal\n";
+  }
+  // The private server CTest's fixture started (tests/support); a fresh
+  // database per server process, named after this test process and its dir.
+  std::string url = readFile(fs::path(getenv("WIND_ITEST_POSTGRES_DIR")) / "url");
+  while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
+  if (url.empty()) throw std::runtime_error("WIND_ITEST_POSTGRES_DIR has no url: is the fixture up?");
+  std::string name = "wind_" + dir_.filename().string();
+  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? static_cast<char>(std::tolower(c)) : '_';
+  testsupport::createDatabase(url, name);
+  return "storage:\n  driver: postgresql\n  url: \"" + url.substr(0, url.rfind('/') + 1) + name + "\"\n";
+}
+
 void ServerProcess::writeConfig() {
   // Sections named in yamlExtra replace the generated ones.
   auto has = [&](const std::string& section) {
@@ -73,7 +93,7 @@ void ServerProcess::writeConfig() {
     yaml << "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n"
          << "  event_loops: 2\n  workers: 4\n";
   }
-  if (!has("storage")) yaml << "storage:\n  path: \"" << (dir_ / "wind.db").string() << "\"\n  synchronous: normal\n";
+  if (!has("storage")) yaml << storageSection();
   if (!has("email")) yaml << "email:\n  transport: file\n  outbox: \"" << outbox().string() << "\"\n";
   // Many tests register more users from 127.0.0.1 than the default
   // auth.registrations_per_hour; abuse_test checks that limit itself.

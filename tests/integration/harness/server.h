@@ -13,6 +13,11 @@
 
 namespace wind::itest {
 
+// True when the suite runs on PostgreSQL (WIND_ITEST_POSTGRES_DIR names the
+// private server of CTest's fixture): each ServerProcess then gets a fresh
+// database there instead of an SQLite file; SQLite-only tests skip.
+bool storageIsPostgres();
+
 class ServerProcess {
  public:
   // `yamlExtra` is appended to the generated config (top-level sections
@@ -46,6 +51,7 @@ class ServerProcess {
 
  private:
   void writeConfig();
+  std::string storageSection() const;
   std::filesystem::path dir_;
   std::string yamlExtra_;
   std::map<std::string, std::string> env_;
