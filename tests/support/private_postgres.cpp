@@ -217,15 +217,18 @@ void createDatabase(const std::string& url, const std::string& name) {
 }
 
 bool stopPostgresIn(const fs::path& dir) {
-  std::ifstream pidFile(dir / "data" / "postmaster.pid");
+  const fs::path pidPath = dir / "data" / "postmaster.pid";
+  std::ifstream pidFile(pidPath);
   pid_t pid = -1;
   if (!(pidFile >> pid) || pid <= 0) return false;
   if (kill(pid, SIGINT) != 0) return false;
+  // The server removes postmaster.pid as the last step of its shutdown; its
+  // process may linger as a zombie where nobody reaps orphans (containers).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (alive(pid) && std::chrono::steady_clock::now() < deadline) {
+  while (fs::exists(pidPath) && alive(pid) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return !alive(pid);
+  return !fs::exists(pidPath) || !alive(pid);
 }
 
 }  // namespace wind::testsupport
