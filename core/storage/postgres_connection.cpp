@@ -25,6 +25,11 @@ constexpr Oid kFloat4 = 700;
 constexpr Oid kFloat8 = 701;
 constexpr Oid kNumeric = 1700;
 
+// Beyond this many distinct (SQL, types) the prepared statements are dropped
+// and prepared again as needed: the server uses a fixed set, so hitting it
+// means SQL is built dynamically and keeping them would only grow memory.
+constexpr std::size_t kMaxPreparedStatements = 512;
+
 struct ResultDeleter {
   void operator()(PGresult* result) const noexcept { PQclear(result); }
 };
@@ -209,6 +214,7 @@ bool PostgresConnection::lost() noexcept {
 
 StorageError PostgresConnection::ensureConnected() noexcept {
   if (!lost()) return {};
+  statements_.clear();
   try {
     if (handle_.reset() && !lost()) return {};
   } catch (const Poco::Exception&) {
@@ -242,7 +248,31 @@ StorageError PostgresConnection::run(std::string_view sql, std::span<const Value
   return error;
 }
 
-// Why libpq's PQexecParams and not Poco's binder: Poco binds every value as
+// Prepares `text` with parameter `types` once per connection. Null with
+// `error` set when the server refused it (a syntax error, two statements).
+const std::string* PostgresConnection::prepared(const std::string& text,
+                                                const std::vector<unsigned>& types,
+                                                StorageError& error) {
+  std::string key = text;
+  key += '\0';
+  for (const unsigned type : types) key += std::to_string(type) + ",";
+  if (const auto it = statements_.find(key); it != statements_.end()) return &it->second;
+  PGconn* connection = handle_;
+  if (statements_.size() >= kMaxPreparedStatements) {
+    PQclear(PQexec(connection, "DEALLOCATE ALL"));
+    statements_.clear();
+  }
+  const std::string name = "wind_" + std::to_string(nextStatement_++);
+  const ResultPtr result(PQprepare(connection, name.c_str(), text.c_str(),
+                                   static_cast<int>(types.size()), types.data()));
+  if (result == nullptr || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+    error = errorOf(result.get(), connection);
+    return nullptr;
+  }
+  return &statements_.emplace(std::move(key), name).first->second;
+}
+
+// Why libpq (PQprepare/PQexecPrepared) and not Poco's binder: Poco binds every value as
 // untyped text, so PostgreSQL infers each parameter's type from its context,
 // and in `INSERT INTO t(bigint_column) SELECT ?, ? WHERE …` (mutual_users)
 // the context says text, which then cannot go into a BIGINT column. Sending
@@ -258,10 +288,13 @@ StorageError PostgresConnection::runOnce(std::string_view sql, std::span<const V
                   std::to_string(params.size()) + " values were given"};
     }
     const Parameters parameters(params);
+    StorageError prepareError;
+    const std::string* statement = prepared(numbered.text, parameters.types, prepareError);
+    if (statement == nullptr) return prepareError;
     PGconn* connection = handle_;
-    const ResultPtr result(PQexecParams(connection, numbered.text.c_str(),
-                                        static_cast<int>(params.size()), parameters.types.data(),
-                                        parameters.values.data(), nullptr, nullptr, 0));
+    const ResultPtr result(PQexecPrepared(connection, statement->c_str(),
+                                          static_cast<int>(params.size()),
+                                          parameters.values.data(), nullptr, nullptr, 0));
     const ExecStatusType status =
         result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

@@ -6,6 +6,8 @@
 #include <Poco/Data/PostgreSQL/SessionHandle.h>
 
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "storage/connection.h"
 
@@ -58,10 +60,17 @@ class PostgresConnection final : public Connection {
   StorageError runOnce(std::string_view sql, std::span<const Value> params,
                        std::vector<Row>* rows, std::int64_t* changes) noexcept;
   StorageError ensureConnected() noexcept;
+  const std::string* prepared(const std::string& text, const std::vector<unsigned>& types,
+                              StorageError& error);
   bool lost() noexcept;
 
   PostgresConnectionOptions options_;
   mutable Poco::Data::PostgreSQL::SessionHandle handle_;
+  // Statement names by SQL text and parameter types (the types are part of
+  // a prepared statement). Emptied when the connection is re-established:
+  // the server forgot them.
+  std::unordered_map<std::string, std::string> statements_;
+  std::size_t nextStatement_ = 0;
 };
 
 }  // namespace wind::storage

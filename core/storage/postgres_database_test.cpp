@@ -141,6 +141,11 @@ TEST_F(PostgresDatabaseTest, QuestionMarksInLiteralsAreLeftAlone) {
   ASSERT_TRUE(result.ok()) << result.error.message;
   EXPECT_EQ(sdk::textAt(result.rows.at(0), 0), "?'?!");
   EXPECT_EQ(db->query("SELECT ?", {}).error.kind, Kind::other);
+  // One SQL text with values of other types: each combination is its own statement.
+  // A NULL is sent untyped: its context (here coalesce's other argument) types it.
+  EXPECT_EQ(scalar(*db, "SELECT coalesce(?, 5)", {std::int64_t{7}}), 7);
+  EXPECT_EQ(scalar(*db, "SELECT coalesce(?, 5)", {std::monostate{}}), 5);
+  EXPECT_EQ(scalar(*db, "SELECT coalesce(?, 5)", {std::int64_t{8}}), 8);
 }
 
 TEST_F(PostgresDatabaseTest, ErrorsAreReportedWithTheirKind) {

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "storage/database.h"
 #include "storage/postgres_connection.h"
+#include "storage/test_temp_dir.h"
 
 namespace wind::storage {
 namespace {
@@ -56,6 +60,28 @@ TEST(PostgresSql, ConninfoAddsPasswordAndTimeoutAndHidesThePassword) {
   EXPECT_EQ(name, "postgresql://127.0.0.1:5432/wind");
   EXPECT_THROW(postgresConninfo("host", "", 7, name), StorageFailure);
   EXPECT_THROW(postgresConninfo("postgresql://[oops", "", 7, name), StorageFailure);
+}
+
+TEST(PostgresPasswordFile, FirstLineIsThePasswordAndAMissingFileIsNamed) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("pw")) << "s3cret \r\nsecond line\n";
+  EXPECT_EQ(readPasswordFile(dir.file("pw")), "s3cret ");
+  EXPECT_EQ(readPasswordFile(""), "");
+  try {
+    readPasswordFile(dir.file("missing"));
+    FAIL() << "read a missing file";
+  } catch (const StorageFailure& e) {
+    EXPECT_NE(std::string(e.what()).find(dir.file("missing")), std::string::npos) << e.what();
+  }
+}
+
+TEST(PostgresOpen, AnEmptyUrlIsAClearError) {
+  try {
+    openPostgres(PostgresOptions{});
+    FAIL() << "opened without a url";
+  } catch (const StorageFailure& e) {
+    EXPECT_NE(std::string(e.what()).find("storage.url"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

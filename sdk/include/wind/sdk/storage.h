@@ -21,7 +21,9 @@
 //    last_insert_rowid(), RETURNING, strftime(), GLOB, double-quoted strings
 //    ('text' only), transaction statements (BEGIN/COMMIT/SAVEPOINT).
 //  - One statement per query()/write() entry; `?` inside '…' is text, not a
-//    placeholder. Each value carries its type (integer, double, text, NULL).
+//    placeholder. Each value carries its type (integer, double, text); a NULL
+//    takes its type from where it is used (a column, coalesce(?, 0)), so a
+//    bare `SELECT ? IS NULL` is not portable.
 
 #include <cstdint>
 #include <optional>
