@@ -1,6 +1,5 @@
 #include "storage/postgres_connection.h"
 
-#include <Poco/Exception.h>
 #include <libpq-fe.h>
 
 #include <charconv>
@@ -191,45 +190,41 @@ std::string postgresConninfo(const std::string& url, const std::string& password
   return conninfo;
 }
 
+void PostgresConnection::ConnectionDeleter::operator()(pg_conn* connection) const noexcept {
+  PQfinish(connection);
+}
+
 PostgresConnection::PostgresConnection(PostgresConnectionOptions options)
     : options_(std::move(options)) {
   if (options_.readOnly) options_.conninfo += "options='-c default_transaction_read_only=on' ";
-  try {
-    handle_.connect(options_.conninfo);
-  } catch (const Poco::Exception& e) {
+  connection_.reset(PQconnectdb(options_.conninfo.c_str()));
+  if (connection_ == nullptr) throw StorageFailure("storage: out of memory connecting to PostgreSQL");
+  if (PQstatus(connection_.get()) != CONNECTION_OK) {
     throw StorageFailure("storage: cannot connect to PostgreSQL at '" + options_.name +
-                         "': " + trimmed(e.message().c_str()));
+                         "': " + trimmed(PQerrorMessage(connection_.get())));
   }
   // Notices ("relation already exists, skipping") would go to stderr; errors
   // come back in results. Kept across PQreset: it belongs to the PGconn.
-  PQsetNoticeProcessor(handle_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(connection_.get(), [](void*, const char*) {}, nullptr);
 }
 
 PostgresConnection::~PostgresConnection() = default;
 
-bool PostgresConnection::lost() noexcept {
-  PGconn* connection = handle_;
-  return connection == nullptr || PQstatus(connection) != CONNECTION_OK;
-}
+bool PostgresConnection::lost() noexcept { return PQstatus(connection_.get()) != CONNECTION_OK; }
 
 StorageError PostgresConnection::ensureConnected() noexcept {
   if (!lost()) return {};
+  // The server forgot the prepared statements with the session.
   statements_.clear();
-  try {
-    if (handle_.reset() && !lost()) return {};
-  } catch (const Poco::Exception&) {
-    // Reported below with libpq's own message.
-  }
-  PGconn* connection = handle_;
-  return {StorageError::Kind::other,
-          "PostgreSQL at '" + options_.name + "' is unreachable: " +
-              trimmed(connection != nullptr ? PQerrorMessage(connection) : "no connection")};
+  PQreset(connection_.get());
+  if (!lost()) return {};
+  return {StorageError::Kind::other, "PostgreSQL at '" + options_.name +
+                                         "' is unreachable: " +
+                                         trimmed(PQerrorMessage(connection_.get()))};
 }
 
 bool PostgresConnection::autocommit() const noexcept {
-  PGconn* connection = handle_;
-  if (connection == nullptr) return true;
-  const PGTransactionStatusType status = PQtransactionStatus(connection);
+  const PGTransactionStatusType status = PQtransactionStatus(connection_.get());
   return status != PQTRANS_INTRANS && status != PQTRANS_INERROR && status != PQTRANS_ACTIVE;
 }
 
@@ -257,7 +252,7 @@ const std::string* PostgresConnection::prepared(const std::string& text,
   key += '\0';
   for (const unsigned type : types) key += std::to_string(type) + ",";
   if (const auto it = statements_.find(key); it != statements_.end()) return &it->second;
-  PGconn* connection = handle_;
+  PGconn* connection = connection_.get();
   if (statements_.size() >= kMaxPreparedStatements) {
     PQclear(PQexec(connection, "DEALLOCATE ALL"));
     statements_.clear();
@@ -272,8 +267,8 @@ const std::string* PostgresConnection::prepared(const std::string& text,
   return &statements_.emplace(std::move(key), name).first->second;
 }
 
-// Why libpq (PQprepare/PQexecPrepared) and not Poco's binder: Poco binds every value as
-// untyped text, so PostgreSQL infers each parameter's type from its context,
+// Why typed parameters (PQprepare with types), unlike Poco's binder: Poco
+// binds every value as untyped text, so PostgreSQL infers each parameter's type from its context,
 // and in `INSERT INTO t(bigint_column) SELECT ?, ? WHERE …` (mutual_users)
 // the context says text, which then cannot go into a BIGINT column. Sending
 // the type of each value (INT8, FLOAT8, TEXT) gives SQLite's semantics.
@@ -291,7 +286,7 @@ StorageError PostgresConnection::runOnce(std::string_view sql, std::span<const V
     StorageError prepareError;
     const std::string* statement = prepared(numbered.text, parameters.types, prepareError);
     if (statement == nullptr) return prepareError;
-    PGconn* connection = handle_;
+    PGconn* connection = connection_.get();
     const ResultPtr result(PQexecPrepared(connection, statement->c_str(),
                                           static_cast<int>(params.size()),
                                           parameters.values.data(), nullptr, nullptr, 0));
@@ -326,7 +321,7 @@ StorageError PostgresConnection::exec(const std::string& sql) noexcept {
     if (autocommit()) {
       if (auto error = ensureConnected(); failed(error)) return error;
     }
-    PGconn* connection = handle_;
+    PGconn* connection = connection_.get();
     const ResultPtr result(PQexec(connection, portableDdl(sql).c_str()));
     const ExecStatusType status =
         result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;

@@ -1,15 +1,22 @@
 #pragma once
-// One PostgreSQL connection: a Poco Data PostgreSQL session handle, with the
-// statements run through libpq directly (see run() in the .cpp for why).
-// Used by one thread at a time, like every Connection.
+// One PostgreSQL connection, through libpq. Used by one thread at a time,
+// like every Connection.
+//
+// Why libpq and not Poco Data PostgreSQL (Debian's Poco 1.11):
+//  - Poco's SessionHandle never PQfinish()es a connection that is not
+//    CONNECTION_OK, so every failed connect and every connection lost with
+//    the server leaks its PGconn (LeakSanitizer in storage_test).
+//  - Poco's binder sends every value as untyped text; see run() in the .cpp.
 
-#include <Poco/Data/PostgreSQL/SessionHandle.h>
+#include <memory>
 
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "storage/connection.h"
+
+struct pg_conn;  // libpq's PGconn
 
 namespace wind::storage {
 
@@ -65,7 +72,10 @@ class PostgresConnection final : public Connection {
   bool lost() noexcept;
 
   PostgresConnectionOptions options_;
-  mutable Poco::Data::PostgreSQL::SessionHandle handle_;
+  struct ConnectionDeleter {
+    void operator()(pg_conn* connection) const noexcept;
+  };
+  std::unique_ptr<pg_conn, ConnectionDeleter> connection_;
   // Statement names by SQL text and parameter types (the types are part of
   // a prepared statement). Emptied when the connection is re-established:
   // the server forgot them.
