@@ -216,6 +216,20 @@ void createDatabase(const std::string& url, const std::string& name) {
   if (!ok) throw std::runtime_error("private postgres: " + sql + ": " + message);
 }
 
+void dropDatabase(const std::string& url) noexcept {
+  const auto slash = url.rfind('/');
+  if (slash == std::string::npos) return;
+  const std::unique_ptr<PGconn, ConnectionDeleter> connection(
+      PQconnectdb((url.substr(0, slash + 1) + "postgres").c_str()));
+  if (PQstatus(connection.get()) != CONNECTION_OK) return;
+  const std::string name = url.substr(slash + 1);
+  char* quoted = PQescapeIdentifier(connection.get(), name.c_str(), name.size());
+  if (quoted == nullptr) return;
+  const std::string sql = std::string("DROP DATABASE IF EXISTS ") + quoted + " WITH (FORCE)";
+  PQfreemem(quoted);
+  PQclear(PQexec(connection.get(), sql.c_str()));
+}
+
 bool stopPostgresIn(const fs::path& dir) {
   const fs::path pidPath = dir / "data" / "postmaster.pid";
   std::ifstream pidFile(pidPath);

@@ -58,6 +58,10 @@ class PrivatePostgres {
 // Throws std::runtime_error with libpq's message.
 void createDatabase(const std::string& url, const std::string& name);
 
+// Drops the database `url` names (connected to the server's `postgres`
+// database, ending sessions still on it). Errors are ignored: cleanup only.
+void dropDatabase(const std::string& url) noexcept;
+
 // Stops the server whose data directory is `dir` (its postmaster.pid names
 // the process this helper started), waiting up to 30 s. False when none ran.
 bool stopPostgresIn(const std::filesystem::path& dir);

@@ -60,6 +60,10 @@ ServerProcess::ServerProcess(std::string yamlExtra, std::map<std::string, std::s
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill9();
+  // A database is some megabytes; a suite run makes one per server.
+  if (!postgresUrl_.empty() && !getenv("WIND_KEEP_TEST_DIRS")) {
+    testsupport::dropDatabase(postgresUrl_);
+  }
   if (!getenv("WIND_KEEP_TEST_DIRS")) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
@@ -68,7 +72,7 @@ ServerProcess::~ServerProcess() {
 
 bool storageIsPostgres() { return getenv("WIND_ITEST_POSTGRES_DIR") != nullptr; }
 
-std::string ServerProcess::storageSection() const {
+std::string ServerProcess::storageSection() {
   if (!storageIsPostgres()) {
     return "storage:\n  path: \"" + (dir_ / "wind.db").string() + "\"\n  synchronous: normal\n";
   }
@@ -80,7 +84,8 @@ std::string ServerProcess::storageSection() const {
   std::string name = "wind_" + dir_.filename().string();
   for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? static_cast<char>(std::tolower(c)) : '_';
   testsupport::createDatabase(url, name);
-  return "storage:\n  driver: postgresql\n  url: \"" + url.substr(0, url.rfind('/') + 1) + name + "\"\n";
+  postgresUrl_ = url.substr(0, url.rfind('/') + 1) + name;
+  return "storage:\n  driver: postgresql\n  url: \"" + postgresUrl_ + "\"\n";
 }
 
 void ServerProcess::writeConfig() {

@@ -51,13 +51,14 @@ class ServerProcess {
 
  private:
   void writeConfig();
-  std::string storageSection() const;
+  std::string storageSection();
   std::filesystem::path dir_;
   std::string yamlExtra_;
   std::map<std::string, std::string> env_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   int starts_ = 0;
+  std::string postgresUrl_;  // of the database made for this server, when on PostgreSQL
 };
 
 }  // namespace wind::itest
