@@ -79,7 +79,7 @@ struct Parameters {
     }
     for (std::size_t i = 0; i < params.size(); ++i) {
       values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr
-                                                                          : texts[i].c_str());
+                                                                         : texts[i].c_str());
     }
   }
 };
@@ -116,8 +116,7 @@ Value columnValue(const PGresult* result, int row, int column) {
 }
 
 StorageError errorOf(const PGresult* result, PGconn* connection) {
-  const char* sqlstate =
-      result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* sqlstate = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   std::string message = trimmed(result != nullptr ? PQresultErrorMessage(result) : nullptr);
   if (message.empty()) message = trimmed(PQerrorMessage(connection));
   if (message.empty()) message = "PostgreSQL reported an error without a message";
@@ -198,14 +197,16 @@ PostgresConnection::PostgresConnection(PostgresConnectionOptions options)
     : options_(std::move(options)) {
   if (options_.readOnly) options_.conninfo += "options='-c default_transaction_read_only=on' ";
   connection_.reset(PQconnectdb(options_.conninfo.c_str()));
-  if (connection_ == nullptr) throw StorageFailure("storage: out of memory connecting to PostgreSQL");
+  if (connection_ == nullptr)
+    throw StorageFailure("storage: out of memory connecting to PostgreSQL");
   if (PQstatus(connection_.get()) != CONNECTION_OK) {
     throw StorageFailure("storage: cannot connect to PostgreSQL at '" + options_.name +
                          "': " + trimmed(PQerrorMessage(connection_.get())));
   }
   // Notices ("relation already exists, skipping") would go to stderr; errors
   // come back in results. Kept across PQreset: it belongs to the PGconn.
-  PQsetNoticeProcessor(connection_.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      connection_.get(), [](void*, const char*) {}, nullptr);
 }
 
 PostgresConnection::~PostgresConnection() = default;
@@ -218,8 +219,7 @@ StorageError PostgresConnection::ensureConnected() noexcept {
   statements_.clear();
   PQreset(connection_.get());
   if (!lost()) return {};
-  return {StorageError::Kind::other, "PostgreSQL at '" + options_.name +
-                                         "' is unreachable: " +
+  return {StorageError::Kind::other, "PostgreSQL at '" + options_.name + "' is unreachable: " +
                                          trimmed(PQerrorMessage(connection_.get()))};
 }
 
@@ -278,9 +278,9 @@ StorageError PostgresConnection::runOnce(std::string_view sql, std::span<const V
     if (changes != nullptr) *changes = 0;
     const NumberedSql numbered = numberPlaceholders(sql);
     if (numbered.placeholders != params.size()) {
-      return {StorageError::Kind::other,
-              "statement has " + std::to_string(numbered.placeholders) + " placeholders but " +
-                  std::to_string(params.size()) + " values were given"};
+      return {StorageError::Kind::other, "statement has " + std::to_string(numbered.placeholders) +
+                                             " placeholders but " + std::to_string(params.size()) +
+                                             " values were given"};
     }
     const Parameters parameters(params);
     StorageError prepareError;
@@ -288,8 +288,8 @@ StorageError PostgresConnection::runOnce(std::string_view sql, std::span<const V
     if (statement == nullptr) return prepareError;
     PGconn* connection = connection_.get();
     const ResultPtr result(PQexecPrepared(connection, statement->c_str(),
-                                          static_cast<int>(params.size()),
-                                          parameters.values.data(), nullptr, nullptr, 0));
+                                          static_cast<int>(params.size()), parameters.values.data(),
+                                          nullptr, nullptr, 0));
     const ExecStatusType status =
         result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

@@ -9,7 +9,6 @@
 //  - Poco's binder sends every value as untyped text; see run() in the .cpp.
 
 #include <memory>
-
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,9 +24,9 @@ namespace wind::storage {
 StorageError::Kind errorKindOfSqlstate(std::string_view sqlstate) noexcept;
 
 struct PostgresConnectionOptions {
-  std::string conninfo;  // libpq key=value string, password included (see postgresConninfo)
-  std::string name;      // for messages, without the password
-  bool readOnly = false; // default_transaction_read_only: the connection refuses writes
+  std::string conninfo;   // libpq key=value string, password included (see postgresConninfo)
+  std::string name;       // for messages, without the password
+  bool readOnly = false;  // default_transaction_read_only: the connection refuses writes
 };
 
 // Turns `url` (a libpq URI or key=value string) into a key=value string with
@@ -64,8 +63,8 @@ class PostgresConnection final : public Connection {
   const std::string& name() const noexcept override { return options_.name; }
 
  private:
-  StorageError runOnce(std::string_view sql, std::span<const Value> params,
-                       std::vector<Row>* rows, std::int64_t* changes) noexcept;
+  StorageError runOnce(std::string_view sql, std::span<const Value> params, std::vector<Row>* rows,
+                       std::int64_t* changes) noexcept;
   StorageError ensureConnected() noexcept;
   const std::string* prepared(const std::string& text, const std::vector<unsigned>& types,
                               StorageError& error);

@@ -39,14 +39,14 @@ class MigrationLock {
 class PostgresDatabase final : public PooledDatabase {
  public:
   PostgresDatabase(const PostgresOptions& options, const PostgresConnectionOptions& connection)
-      : PooledDatabase(openWriter(connection),
-                       BatchLimits{options.maxBatchDelay, options.maxBatchStatements,
-                                   options.onCommit},
-                       options.readers, [connection] {
-                         PostgresConnectionOptions readOptions = connection;
-                         readOptions.readOnly = true;
-                         return std::make_unique<PostgresConnection>(readOptions);
-                       }) {}
+      : PooledDatabase(
+            openWriter(connection),
+            BatchLimits{options.maxBatchDelay, options.maxBatchStatements, options.onCommit},
+            options.readers, [connection] {
+              PostgresConnectionOptions readOptions = connection;
+              readOptions.readOnly = true;
+              return std::make_unique<PostgresConnection>(readOptions);
+            }) {}
 
   void migrate(std::string_view owner, std::span<const Migration> migrations) override {
     withWriter([&](Connection& writer) {

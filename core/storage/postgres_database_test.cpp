@@ -79,9 +79,9 @@ TEST_F(PostgresDatabaseTest, MigrationsApplyOnceAndInOrder) {
   migrations.push_back({3, "INSERT INTO core_notes(id, body) VALUES (1, 'from v3');"});
   migrations.push_back({2, "ALTER TABLE core_notes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"});
   ASSERT_NO_THROW(db->migrate("core", migrations));
-  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = ?",
-                   {std::string("core")}),
-            3);
+  EXPECT_EQ(
+      scalar(*db, "SELECT version FROM schema_migrations WHERE owner = ?", {std::string("core")}),
+      3);
   // v3 ran after v2 although listed first: the row has the v2 column.
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM core_notes WHERE pinned = 0 AND body = 'from v3'"),
             1);
@@ -99,8 +99,9 @@ TEST_F(PostgresDatabaseTest, FailingMigrationLeavesNothingAndThrows) {
                         "INSERT INTO core_notes(id, body) VALUES (1, NULL);"});
   EXPECT_THROW(db->migrate("core", migrations), StorageFailure);
   EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'core'"), 1);
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM information_schema.tables "
-                        "WHERE table_name = 'core_half'"),
+  EXPECT_EQ(scalar(*db,
+                   "SELECT count(*) FROM information_schema.tables "
+                   "WHERE table_name = 'core_half'"),
             0);
 }
 
@@ -116,7 +117,8 @@ TEST_F(PostgresDatabaseTest, RoundTripsEveryValueTypeAnd64BitIds) {
       {"INSERT INTO t_values VALUES (?, ?, ?, ?)",
        {std::numeric_limits<std::int64_t>::max(), 0.1, std::string(), std::monostate{}}},
       // Typed parameters: a SELECT list of ? goes into INTEGER (BIGINT) columns.
-      {"INSERT INTO t_values (i, s) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM t_values WHERE i = ?)",
+      {"INSERT INTO t_values (i, s) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM t_values WHERE i = "
+       "?)",
        {snowflake, std::string("id"), snowflake}}};
   const WriteResult written = db->write(statements);
   ASSERT_TRUE(written.ok()) << written.error.message;
@@ -136,8 +138,8 @@ TEST_F(PostgresDatabaseTest, RoundTripsEveryValueTypeAnd64BitIds) {
 
 TEST_F(PostgresDatabaseTest, QuestionMarksInLiteralsAreLeftAlone) {
   auto db = openPostgres(options());
-  const QueryResult result =
-      db->query("SELECT '?''?' || ? AS \"what?\" -- really?\n", std::vector<Value>{std::string("!")});
+  const QueryResult result = db->query("SELECT '?''?' || ? AS \"what?\" -- really?\n",
+                                       std::vector<Value>{std::string("!")});
   ASSERT_TRUE(result.ok()) << result.error.message;
   EXPECT_EQ(sdk::textAt(result.rows.at(0), 0), "?'?!");
   EXPECT_EQ(db->query("SELECT ?", {}).error.kind, Kind::other);
@@ -150,10 +152,10 @@ TEST_F(PostgresDatabaseTest, QuestionMarksInLiteralsAreLeftAlone) {
 
 TEST_F(PostgresDatabaseTest, ErrorsAreReportedWithTheirKind) {
   auto db = openPostgres(options());
-  db->migrate("t", std::vector<Migration>{
-                       {1,
-                        "CREATE TABLE t_parent(id INTEGER PRIMARY KEY);"
-                        "CREATE TABLE t_child(p INTEGER REFERENCES t_parent(id));"}});
+  db->migrate("t",
+              std::vector<Migration>{{1,
+                                      "CREATE TABLE t_parent(id INTEGER PRIMARY KEY);"
+                                      "CREATE TABLE t_child(p INTEGER REFERENCES t_parent(id));"}});
   EXPECT_EQ(db->query("SELEKT nothing", {}).error.kind, Kind::other);
   EXPECT_EQ(db->query("SELECT 1; SELECT 2", {}).error.kind, Kind::other);
   // Read connections refuse writes: those go through write().
@@ -207,7 +209,8 @@ TEST_F(PostgresDatabaseTest, GroupCommitKeepsUnitsApartAndReadersSeeCommits) {
         const bool bad = s % 3 == 0;
         // A bad unit inserts its own row, then collides with row -1.
         std::vector<Statement> unit = {{"INSERT INTO t_k VALUES (?, ?)", {key, std::int64_t{w}}}};
-        if (bad) unit.push_back({"INSERT INTO t_k VALUES (?, ?)", {std::int64_t{-1}, std::int64_t{w}}});
+        if (bad)
+          unit.push_back({"INSERT INTO t_k VALUES (?, ?)", {std::int64_t{-1}, std::int64_t{w}}});
         const WriteResult result = db->write(unit);
         if (result.error.kind != (bad ? Kind::constraint : Kind::none)) ++wrong[w];
         // Returned means committed: a reader sees a good unit's row at once.

@@ -9,8 +9,8 @@
 namespace wind::storage {
 
 struct NumberedSql {
-  std::string text;               // `?` replaced by $1, $2, … in order
-  std::size_t placeholders = 0;   // how many were replaced
+  std::string text;              // `?` replaced by $1, $2, … in order
+  std::size_t placeholders = 0;  // how many were replaced
 };
 
 // Replaces each `?` outside string literals ('…'), quoted identifiers ("…")

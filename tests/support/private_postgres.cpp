@@ -150,9 +150,8 @@ PrivatePostgres::PrivatePostgres(fs::path dir) : dir_(std::move(dir)) {
   bin_ = *bin;
   fs::create_directories(dir_ / "data");
   if (const passwd* user = serverUser()) chownTree(dir_, *user);
-  const pid_t initdb = spawn({(bin_ / "initdb").string(), "--auth=trust", "-U", "wind",
-                              "--no-sync", "--no-locale", "-E", "UTF8", "-D",
-                              (dir_ / "data").string()},
+  const pid_t initdb = spawn({(bin_ / "initdb").string(), "--auth=trust", "-U", "wind", "--no-sync",
+                              "--no-locale", "-E", "UTF8", "-D", (dir_ / "data").string()},
                              dir_ / "initdb.log");
   if (waitFor(initdb) != 0) {
     throw std::runtime_error("private postgres: initdb failed:\n" + readFile(dir_ / "initdb.log"));
@@ -166,11 +165,11 @@ PrivatePostgres::~PrivatePostgres() {
 }
 
 void PrivatePostgres::start() {
-  pid_ = spawn({(bin_ / "postgres").string(), "-D", (dir_ / "data").string(), "-p",
-                std::to_string(port_), "-c", "listen_addresses=127.0.0.1", "-c",
-                "unix_socket_directories=", "-c", "fsync=off", "-c", "full_page_writes=off",
-                "-c", "shared_buffers=16MB", "-c", "max_connections=200"},
-               dir_ / "server.log");
+  pid_ = spawn(
+      {(bin_ / "postgres").string(), "-D", (dir_ / "data").string(), "-p", std::to_string(port_),
+       "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off",
+       "-c", "full_page_writes=off", "-c", "shared_buffers=16MB", "-c", "max_connections=200"},
+      dir_ / "server.log");
   const std::string conninfo =
       "host=127.0.0.1 port=" + std::to_string(port_) + " user=wind dbname=postgres";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
