@@ -1,4 +1,5 @@
 // wind-server: wiring only. Every behaviour lives in the folders beside this file.
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <signal.h>
 #include <unistd.h>
@@ -283,6 +284,9 @@ int main(int argc, char** argv) {
     log::get("wind").fatal(std::string("storage: ") + e.what());
   } catch (const plugin_host::PluginLoadError& e) {
     log::get("wind").fatal(std::string("plugins: ") + e.what());
+  } catch (const Poco::Exception& e) {
+    // what() is only the class name ("Net Exception"); the cause is in displayText().
+    log::get("wind").fatal("cannot start: " + e.displayText());
   } catch (const std::exception& e) {
     log::get("wind").fatal(std::string("cannot start: ") + e.what());
   }
