@@ -167,7 +167,9 @@ int serve(const config::Config& config, const std::string& configPath, const con
   auto database = storage::openSqlite(sqliteOptions);
   database->migrate("core", auth::Accounts::migrations());
   auto mailer = mail::makeMailer(config);
+  auto clusterLoginLimiter = cluster::makeLoginLimiter(config, clock, log::get("wind.cluster"));
   auth::Accounts accounts(*database, *mailer, ids, clock, config, log::get("wind.auth"));
+  if (clusterLoginLimiter) accounts.setLoginLimiter(*clusterLoginLimiter);
   accounts.setLoginObserver(admin::loginCounter(metrics));
   dispatch::WorkerPool workers(dispatch::WorkerPool::threadsFor(config.server.workers));
 

@@ -1,5 +1,6 @@
 #include "cluster/make_bus.h"
 
+#include "cluster/redis_attempt_limiter.h"
 #include "cluster/redis_bus.h"
 #include "cluster/redis_keys.h"
 
@@ -14,6 +15,14 @@ std::unique_ptr<Bus> makeBus(const config::Config& config, metrics::Registry& me
   options.ttl = config.cluster.ttl;
   options.onLeaseLost = std::move(onLeaseLost);
   return std::make_unique<RedisBus>(std::move(options), metrics, logger);
+}
+
+std::unique_ptr<auth::AttemptLimiter> makeLoginLimiter(const config::Config& config, const ids::Clock& clock,
+                                                       Poco::Logger& logger) {
+  if (config.cluster.bus.empty()) return nullptr;
+  return std::make_unique<RedisAttemptLimiter>(keys::addressOf(config.cluster.bus),
+                                               config.auth.loginAttemptsPerMinute, std::chrono::seconds{60}, clock,
+                                               logger);
 }
 
 }  // namespace wind::cluster

@@ -94,7 +94,7 @@ class ClusterTest : public ::testing::Test {
   std::string nodeConfig(unsigned node) const {
     return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  event_loops: 1\n"
            "  workers: 2\n  node_id: " + std::to_string(node) + "\n" + storageConfig() +
-           "auth:\n  email_verification: false\n  registrations_per_hour: 100000\n"
+           "auth:\n  email_verification: false\n  registrations_per_hour: 100000\n  login_attempts_per_minute: 3\n"
            "cluster:\n  bus: \"" + redis_->url() + "\"\n";
   }
 
@@ -239,6 +239,17 @@ TEST_F(ClusterTest, ThreeNodesDeliverEachEventOnceAndSurviveANodeAndRedisGoingAw
   EXPECT_EQ(logout.status, 200) << logout.body;
   b1->expectClose(4002);
   b2->expectClose(4002);
+}
+
+TEST_F(ClusterTest, FailedLoginsOnEveryNodeCountTowardsOneLimit) {
+  const Account carol = createUser("carol", node(1));
+  const std::string wrong = form({{"email", carol.email}, {"password", "not the password"}});
+  EXPECT_EQ(Http(node(1).port()).post("/api/v1/auth/login", wrong).status, 401);
+  EXPECT_EQ(Http(node(2).port()).post("/api/v1/auth/login", wrong).status, 401);
+  EXPECT_EQ(Http(node(3).port()).post("/api/v1/auth/login", wrong).status, 401);
+  const auto blocked = Http(node(1).port()).post("/api/v1/auth/login", wrong);
+  EXPECT_EQ(blocked.status, 429) << blocked.body;
+  EXPECT_EQ(Http(node(2).port()).post("/api/v1/auth/login", wrong).status, 429);
 }
 
 TEST_F(ClusterTest, ASecondNodeWithALiveNodesIdRefusesToStart) {
