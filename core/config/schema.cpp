@@ -236,11 +236,14 @@ std::string parseRedisUrl(const std::string& text) {
   const bool redis = text.compare(0, kScheme.size(), kScheme) == 0;
   std::string address = redis ? text.substr(kScheme.size()) : std::string();
   if (!address.empty() && address.back() == '/') address.pop_back();
+  const std::invalid_argument bad("expected \"\" or redis://host:port, got '" + text + "'");
   // No user, password, database or options: a Redis reachable on loopback or a private network.
-  if (!redis || address.find_first_of("/@?#") != std::string::npos) {
-    throw std::invalid_argument("expected \"\" or redis://host:port, got '" + text + "'");
+  if (!redis || address.find_first_of("/@?#") != std::string::npos) throw bad;
+  try {
+    parseListen(address);
+  } catch (const std::invalid_argument&) {
+    throw bad;
   }
-  parseListen(address);  // throws on a bad host:port
   return text;
 }
 
