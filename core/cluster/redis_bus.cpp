@@ -14,13 +14,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kConnectTimeout{2000};
-constexpr milliseconds kCommandTimeout{3000};
-// The publisher pings its own channel every second, so a subscriber that
-// hears nothing for this long knows its connection is dead (not just quiet).
-constexpr milliseconds kListenTimeout{5000};
-constexpr std::size_t kMaxQueued = 100000;  // past this, frames are dropped rather than memory grown
-
 std::string randomInstance() {
   std::random_device random;
   std::string text;

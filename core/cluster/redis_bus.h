@@ -73,6 +73,16 @@ class RedisBus final : public Bus {
     std::string text;
   };
   using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kConnectTimeout{2000};
+  static constexpr std::chrono::milliseconds kCommandTimeout{3000};
+  // The publisher pings its own channel every kPingEvery, so a subscriber
+  // that hears nothing for kListenTimeout knows its connection is dead.
+  static constexpr std::chrono::milliseconds kPingEvery{1000};
+  static constexpr std::chrono::milliseconds kListenTimeout{5000};
+  static constexpr std::chrono::milliseconds kMinBackoff{100};
+  static constexpr std::chrono::milliseconds kMaxBackoff{2000};
+  static constexpr std::size_t kMaxQueued = 100000;     // past this, frames are dropped, memory is not grown
+  static constexpr std::size_t kPresenceChunk = 1000;  // users per presence-refresh pipeline
 
   void enqueue(Item item) noexcept;
   std::unique_ptr<Poco::Redis::Client> connect(std::chrono::milliseconds receiveTimeout) const;

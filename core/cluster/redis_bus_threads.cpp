@@ -14,13 +14,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kCommandTimeout{3000};
-constexpr milliseconds kListenTimeout{5000};
-constexpr milliseconds kPingEvery{1000};
-constexpr milliseconds kMinBackoff{100};
-constexpr milliseconds kMaxBackoff{2000};
-constexpr std::size_t kPresenceChunk = 1000;  // users per refresh pipeline
-
+// The node ids of a ZRANGEBYSCORE reply.
 std::vector<unsigned> nodesOf(const Poco::Redis::Array& reply) {
   std::vector<unsigned> nodes;
   for (std::size_t i = 0; i < reply.size(); ++i) {
@@ -261,6 +255,7 @@ void RedisBus::subscriberLoop(std::unique_ptr<Poco::Redis::Client> client) {
         delay = kMinBackoff;
         logger_.information("cluster bus: subscriber reconnected to Redis at " + options_.address);
       } catch (const std::exception& e) {
+        logger_.debug(std::string("cluster bus: Redis still unreachable: ") + e.what());
         backoff(delay);
         continue;
       }
