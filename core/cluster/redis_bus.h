@@ -24,6 +24,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "cluster/bus.h"
 #include "metrics/registry.h"
@@ -88,6 +90,8 @@ class RedisBus final : public Bus {
   std::unique_ptr<Poco::Redis::Client> connect(std::chrono::milliseconds receiveTimeout) const;
   bool takeLease(Poco::Redis::Client& client) const;
   void refreshPresence(Poco::Redis::Client& client);
+  std::unordered_map<std::uint64_t, std::vector<unsigned>> lookUp(Poco::Redis::Client& client,
+                                                                  const std::deque<Item>& batch);
   void publishBatch(Poco::Redis::Client& client, const std::deque<Item>& batch);
   std::int64_t nowMs() const;
 

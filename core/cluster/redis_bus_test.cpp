@@ -55,11 +55,13 @@ class RedisBusTest : public ::testing::Test {
     redis_ = std::make_unique<testing::PrivateRedis>();
   }
 
-  std::unique_ptr<RedisBus> makeBus(unsigned node, std::chrono::milliseconds ttl = 15s) {
+  std::unique_ptr<RedisBus> makeBus(unsigned node, std::chrono::milliseconds ttl = 15s,
+                                    std::function<void()> onLeaseLost = {}) {
     RedisBusOptions options;
     options.address = redis_->address();
     options.nodeId = node;
     options.ttl = ttl;
+    options.onLeaseLost = std::move(onLeaseLost);
     return std::make_unique<RedisBus>(options, metrics_, log::get("wind.cluster"));
   }
 
@@ -100,6 +102,29 @@ TEST_F(RedisBusTest, ANodeIdHeldByALiveNodeIsRefusedUntilReleased) {
   EXPECT_EQ(redis_->command({"EXISTS", "wind:node:4"}), "0");  // released at clean shutdown
   auto third = makeBus(4);
   EXPECT_NO_THROW(third->start(inbox));
+}
+
+TEST_F(RedisBusTest, ANodeWhoseIdWasTakenIsToldAndLeavesTheOtherLeaseAlone) {
+  FakeInbox inbox;
+  std::mutex mutex;
+  std::condition_variable told;
+  bool lost = false;
+  auto bus = makeBus(6, 1s, [&] {
+    {
+      std::lock_guard lock(mutex);
+      lost = true;
+    }
+    told.notify_all();
+  });
+  bus->start(inbox);
+  // As if Redis had lost the key and another process had taken the id meanwhile.
+  EXPECT_EQ(redis_->command({"SET", "wind:node:6", "intruder"}), "OK");
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_TRUE(told.wait_for(lock, 10s, [&] { return lost; }));  // at the next renewal, ttl/3
+  }
+  bus->stop();
+  EXPECT_EQ(redis_->command({"GET", "wind:node:6"}), "intruder");
 }
 
 TEST_F(RedisBusTest, FramesGoInOrderToEveryOtherNodeHoldingTheUserOnce) {

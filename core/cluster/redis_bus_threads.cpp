@@ -3,6 +3,7 @@
 #include <Poco/Redis/Exception.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <vector>
 
 #include "cluster/message.h"
@@ -73,43 +74,46 @@ void RedisBus::refreshPresence(Poco::Redis::Client& client) {
   }
 }
 
-// Two pipelines: presence changes and look-ups in queue order, then the
-// publishes in queue order (each look-up answers before its publish is built).
-void RedisBus::publishBatch(Poco::Redis::Client& client, const std::deque<Item>& batch) {
-  if (batch.empty()) return;
+// Which other nodes hold each user of `batch`, with this node's presence
+// changes applied first, in queue order: one pipeline, one look-up per user.
+std::unordered_map<std::uint64_t, std::vector<unsigned>> RedisBus::lookUp(Poco::Redis::Client& client,
+                                                                          const std::deque<Item>& batch) {
   const std::int64_t now = nowMs();
-  std::size_t replies = 0;
+  std::vector<std::uint64_t> replies;  // per command sent: the user looked up, or kNoUser
+  constexpr std::uint64_t kNoUser = 0;  // snowflake user ids are never 0
+  std::unordered_map<std::uint64_t, std::vector<unsigned>> nodes;
   for (const Item& item : batch) {
-    switch (item.op) {
-      case Item::Op::online:
-        client.execute<void>(keys::addPresence(item.user, options_.nodeId, now + options_.ttl.count()));
-        client.execute<void>(keys::expirePresenceKey(item.user, options_.ttl * 2));
-        replies += 2;
-        break;
-      case Item::Op::offline:
-        client.execute<void>(keys::removePresence(item.user, options_.nodeId));
-        ++replies;
-        break;
-      case Item::Op::user:
-        client.execute<void>(keys::livePresence(item.user, now));
-        ++replies;
-        break;
-      case Item::Op::revoke:
-        break;
+    if (item.op == Item::Op::online) {
+      client.execute<void>(keys::addPresence(item.user, options_.nodeId, now + options_.ttl.count()));
+      client.execute<void>(keys::expirePresenceKey(item.user, options_.ttl * 2));
+      replies.insert(replies.end(), 2, kNoUser);
+    } else if (item.op == Item::Op::offline) {
+      client.execute<void>(keys::removePresence(item.user, options_.nodeId));
+      replies.push_back(kNoUser);
+    } else if (item.op == Item::Op::user && nodes.try_emplace(item.user).second) {
+      client.execute<void>(keys::livePresence(item.user, now));
+      replies.push_back(item.user);
     }
   }
+  if (replies.empty()) return nodes;
   client.flush();
-  std::vector<std::vector<unsigned>> targets;  // per user item, in order
-  for (const Item& item : batch) {
-    if (item.op == Item::Op::online) readReplies(client, 2);
-    if (item.op == Item::Op::offline) readReplies(client, 1);
-    if (item.op != Item::Op::user) continue;
-    Poco::Redis::Array nodes;
-    client.readReply(nodes);
-    targets.push_back(nodesOf(nodes));
+  for (const std::uint64_t user : replies) {
+    if (user == kNoUser) {
+      readReplies(client, 1);
+      continue;
+    }
+    Poco::Redis::Array members;
+    client.readReply(members);
+    std::erase(nodes[user] = nodesOf(members), options_.nodeId);
   }
+  return nodes;
+}
+
+// Publishes `batch` in queue order, in one pipeline.
+void RedisBus::publishBatch(Poco::Redis::Client& client, const std::deque<Item>& batch) {
+  if (batch.empty()) return;
+  const auto nodes = lookUp(client, batch);
   std::size_t publishes = 0;
-  std::size_t target = 0;
   for (const Item& item : batch) {
     if (item.op == Item::Op::revoke) {
       client.execute<void>(keys::publish(keys::kAllChannel,
@@ -117,13 +121,11 @@ void RedisBus::publishBatch(Poco::Redis::Client& client, const std::deque<Item>&
       ++publishes;
     }
     if (item.op != Item::Op::user) continue;
-    for (unsigned node : targets[target]) {
-      if (node == options_.nodeId) continue;
-      client.execute<void>(keys::publish(keys::nodeChannel(node),
-                                         encode({BusMessage::Kind::user, options_.nodeId, item.user, item.text})));
-      ++publishes;
-    }
-    ++target;
+    const auto& targets = nodes.at(item.user);
+    if (targets.empty()) continue;
+    const std::string message = encode({BusMessage::Kind::user, options_.nodeId, item.user, item.text});
+    for (unsigned node : targets) client.execute<void>(keys::publish(keys::nodeChannel(node), message));
+    publishes += targets.size();
   }
   if (publishes == 0) return;
   client.flush();
