@@ -133,6 +133,12 @@ struct Config {
     std::string listen;
     friend bool operator==(const Metrics&, const Metrics&) = default;
   } metrics;
+  struct Cluster {
+    std::string bus;  // cluster.bus: "" = single node; "redis://host:port" = the Redis bus
+    // cluster.ttl: a dead node's id lease and presence entries expire after it
+    std::chrono::milliseconds ttl{15000};
+    friend bool operator==(const Cluster&, const Cluster&) = default;
+  } cluster;
   // Default (set by defaults() and load(), not by Config{}): a single entry,
   // the build's WIND_DEFAULT_PLUGIN_DIR. A later file's list replaces it.
   std::vector<std::string> pluginDirs;

@@ -528,5 +528,21 @@ TEST_F(ConfigTest, AdminSocketAndMetricsListen) {
   EXPECT_NE(errorOf("metrics:\n  listen: \"nowhere\"\n").find("metrics.listen"), std::string::npos);
 }
 
+TEST_F(ConfigTest, ClusterBusIsARedisUrlOrEmpty) {
+  EXPECT_EQ(defaults().cluster.bus, "");
+  EXPECT_EQ(defaults().cluster.ttl, std::chrono::milliseconds(15000));
+  const Config config = loadText("cluster:\n  bus: \"redis://10.0.0.5:6379\"\n  ttl: 30s\n");
+  EXPECT_EQ(config.cluster.bus, "redis://10.0.0.5:6379");
+  EXPECT_EQ(config.cluster.ttl, std::chrono::milliseconds(30000));
+  EXPECT_EQ(loadText("", {{"WIND_CLUSTER__BUS", "redis://[::1]:6380/"}}).cluster.bus, "redis://[::1]:6380/");
+  for (const char* bad : {"redis://nohost", "http://h:1", "redis://user:pw@h:1", "redis://h:1/2", "h:6379"}) {
+    const std::string error = errorOf(std::string("cluster:\n  bus: \"") + bad + "\"\n");
+    EXPECT_NE(error.find(":2:8: cluster.bus: expected \"\" or redis://host:port"), std::string::npos) << error;
+  }
+  EXPECT_NE(errorOf("cluster:\n  ttl: 10ms\n").find("cluster.ttl"), std::string::npos);
+  EXPECT_NE(errorOf("cluster:\n  bsu: \"\"\n").find("cluster.bsu"), std::string::npos);
+  EXPECT_NE(defaultYaml().find("cluster:\n  bus: \"\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wind::config

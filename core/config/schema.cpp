@@ -243,11 +243,40 @@ std::vector<Key> websocketAndLogKeys() {
   };
 }
 
+std::string parseRedisUrl(const std::string& text) {
+  if (text.empty()) return text;
+  constexpr std::string_view kScheme = "redis://";
+  const bool redis = text.compare(0, kScheme.size(), kScheme) == 0;
+  std::string address = redis ? text.substr(kScheme.size()) : std::string();
+  if (!address.empty() && address.back() == '/') address.pop_back();
+  const std::invalid_argument bad("expected \"\" or redis://host:port, got '" + text + "'");
+  // No user, password, database or options: a Redis reachable on loopback or a private network.
+  if (!redis || address.find_first_of("/@?#") != std::string::npos) throw bad;
+  try {
+    parseListen(address);
+  } catch (const std::invalid_argument&) {
+    throw bad;
+  }
+  return text;
+}
+
+std::vector<Key> clusterKeys() {
+  return {
+      string(
+          "cluster.bus", R"("")", "\"\" = one node; redis://host:port = cluster (docs/cluster.md)",
+          [](Config& c) -> std::string& { return c.cluster.bus; }, parseRedisUrl),
+      duration<milliseconds>(
+          "cluster.ttl", R"("15s")", "a dead node's id and presence expire after it",
+          [](Config& c) -> milliseconds& { return c.cluster.ttl; }, milliseconds(1000),
+          milliseconds(3600 * 1000)),
+  };
+}
+
 }  // namespace
 
 std::vector<Key> schemaKeys() {
   std::vector<Key> keys;
-  for (auto part : {serverKeys(), storageAndAuthKeys(), emailKeys(), websocketAndLogKeys()}) {
+  for (auto part : {serverKeys(), storageAndAuthKeys(), emailKeys(), websocketAndLogKeys(), clusterKeys()}) {
     std::move(part.begin(), part.end(), std::back_inserter(keys));
   }
   return keys;

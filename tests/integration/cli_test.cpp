@@ -94,6 +94,16 @@ TEST(Cli, AMissingPostgresPasswordFileStopsTheServer) {
   EXPECT_NE(server.log().find("/nonexistent/pg-password"), std::string::npos) << server.log();
 }
 
+TEST(Cli, ATakenPortIsNamedInTheErrorAndExitsNonZero) {
+  ServerProcess first;
+  first.start();
+  const std::string taken = "127.0.0.1:" + std::to_string(first.port());
+  ServerProcess second("", {{"WIND_SERVER__LISTEN", taken}});
+  EXPECT_THROW(second.start(), std::runtime_error);
+  EXPECT_NE(second.log().find("already in use"), std::string::npos) << second.log();
+  EXPECT_EQ(second.log().find("listening on"), std::string::npos) << second.log();
+}
+
 TEST(Cli, UnknownArgumentIsAUsageError) {
   std::string out;
   EXPECT_NE(ServerProcess::runTool({"--frobnicate"}, out), 0);
