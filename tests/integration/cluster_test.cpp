@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "fixture.h"
+#include "private_postgres.h"
 #include "private_redis.h"
 
 namespace wind::itest {
@@ -66,6 +67,12 @@ class ClusterTest : public ::testing::Test {
     std::string pattern = (fs::temp_directory_path() / "wind-cluster-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     shared_ = pattern;
+    if (storageIsPostgres()) {
+      const std::string url = postgresFixtureUrl();
+      const std::string name = "wind_cluster_" + shared_.filename().string().substr(13);
+      testsupport::createDatabase(url, name);
+      postgresUrl_ = url.substr(0, url.rfind('/') + 1) + name;
+    }
     for (unsigned node = 1; node <= 3; ++node) {
       nodes_.push_back(std::make_unique<ServerProcess>(nodeConfig(node)));
       nodes_.back()->start();
@@ -80,14 +87,17 @@ class ClusterTest : public ::testing::Test {
     }
     nodes_.clear();
     redis_.reset();
+    if (!postgresUrl_.empty()) testsupport::dropDatabase(postgresUrl_);
     std::error_code ec;
     if (!shared_.empty()) fs::remove_all(shared_, ec);
   }
 
   // The storage part of every node's configuration, the one place to change
-  // when the nodes share PostgreSQL instead: today one SQLite file (WAL works
-  // across processes on one machine).
+  // when the nodes share PostgreSQL instead: one SQLite file (WAL works
+  // across processes on one machine), or, when the suite runs on PostgreSQL
+  // (Pg.ClusterTest.*), one database of the fixture's server.
   std::string storageConfig() const {
+    if (!postgresUrl_.empty()) return "storage:\n  driver: postgresql\n  url: \"" + postgresUrl_ + "\"\n";
     return "storage:\n  path: \"" + (shared_ / "wind.db").string() + "\"\n  synchronous: normal\n";
   }
 
@@ -149,6 +159,7 @@ class ClusterTest : public ::testing::Test {
 
   std::unique_ptr<testing::PrivateRedis> redis_;
   fs::path shared_;
+  std::string postgresUrl_;  // the nodes' shared database when the suite runs on PostgreSQL
   std::vector<std::unique_ptr<ServerProcess>> nodes_;
 };
 

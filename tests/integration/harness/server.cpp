@@ -72,15 +72,21 @@ ServerProcess::~ServerProcess() {
 
 bool storageIsPostgres() { return getenv("WIND_ITEST_POSTGRES_DIR") != nullptr; }
 
+std::string postgresFixtureUrl() {
+  const char* dir = getenv("WIND_ITEST_POSTGRES_DIR");
+  std::string url = dir != nullptr ? readFile(fs::path(dir) / "url") : "";
+  while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
+  if (url.empty()) throw std::runtime_error("WIND_ITEST_POSTGRES_DIR has no url: is the fixture up?");
+  return url;
+}
+
 std::string ServerProcess::storageSection() {
   if (!storageIsPostgres()) {
     return "storage:\n  path: \"" + (dir_ / "wind.db").string() + "\"\n  synchronous: normal\n";
   }
   // The private server CTest's fixture started (tests/support); a fresh
-  // database per server process, named after this test process and its dir.
-  std::string url = readFile(fs::path(getenv("WIND_ITEST_POSTGRES_DIR")) / "url");
-  while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
-  if (url.empty()) throw std::runtime_error("WIND_ITEST_POSTGRES_DIR has no url: is the fixture up?");
+  // database per server process, named after its temporary directory.
+  const std::string url = postgresFixtureUrl();
   std::string name = "wind_" + dir_.filename().string();
   for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? static_cast<char>(std::tolower(c)) : '_';
   testsupport::createDatabase(url, name);

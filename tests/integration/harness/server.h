@@ -17,6 +17,9 @@ namespace wind::itest {
 // private server of CTest's fixture): each ServerProcess then gets a fresh
 // database there instead of an SQLite file; SQLite-only tests skip.
 bool storageIsPostgres();
+// The URL of the fixture's private server (its `postgres` database); throws
+// std::runtime_error when the fixture is not up.
+std::string postgresFixtureUrl();
 
 class ServerProcess {
  public:
