@@ -90,6 +90,26 @@ TEST_F(PostgresDatabaseTest, MigrationsApplyOnceAndInOrder) {
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM schema_migrations"), 2);
 }
 
+TEST_F(PostgresDatabaseTest, NodesStartingTogetherMigrateOneAtATime) {
+  // Without the advisory lock, both would CREATE TABLE core_notes (one fails).
+  constexpr int kNodes = 4;
+  std::vector<std::thread> nodes;
+  std::atomic<int> failures{0};
+  for (int n = 0; n < kNodes; ++n) {
+    nodes.emplace_back([&] {
+      try {
+        openPostgres(options())->migrate("core", kCoreV1);
+      } catch (const StorageFailure&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& node : nodes) node.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto db = openPostgres(options());
+  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'core'"), 1);
+}
+
 TEST_F(PostgresDatabaseTest, FailingMigrationLeavesNothingAndThrows) {
   auto db = openPostgres(options());
   db->migrate("core", kCoreV1);
