@@ -1,4 +1,5 @@
 // wind-server: wiring only. Every behaviour lives in the folders beside this file.
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <signal.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@
 #include "admin/server_metrics.h"
 #include "admin/socket_server.h"
 #include "auth/accounts.h"
+#include "cluster/cluster_delivery.h"
+#include "cluster/make_bus.h"
 #include "config/config.h"
 #include "dispatch/worker_pool.h"
 #include "gateway/gateway.h"
@@ -127,11 +130,21 @@ void waitForTermination(const sigset_t& set, Poco::Logger& logger, admin::Reload
   }
 }
 
-storage::SqliteOptions storageOptions(const config::Config& config) {
+std::unique_ptr<storage::Database> openStorage(const config::Config& config, metrics::Registry& metrics) {
+  if (config.storage.driver == config::StorageDriver::postgresql) {
+    storage::PostgresOptions options;
+    options.url = config.storage.url;
+    options.password = storage::readPasswordFile(config.storage.passwordFile);
+    options.readers = config.storage.readers;
+    options.onCommit = admin::commitObserver(metrics);
+    return storage::openPostgres(options);
+  }
   storage::SqliteOptions options;
   options.path = config.storage.path;
   options.synchronousFull = config.storage.synchronous == config::Synchronous::full;
-  return options;
+  options.readers = config.storage.readers;
+  options.onCommit = admin::commitObserver(metrics);
+  return storage::openSqlite(options);
 }
 
 // The gateway creates sessions and sessions send through the gateway: this
@@ -160,12 +173,12 @@ int serve(const config::Config& config, const std::string& configPath, const con
   const admin::SystemdNotifier notifier(environmentValue(environment, "NOTIFY_SOCKET"),
                                         environmentValue(environment, "WATCHDOG_USEC"));
 
-  auto sqliteOptions = storageOptions(config);
-  sqliteOptions.onCommit = admin::commitObserver(metrics);
-  auto database = storage::openSqlite(sqliteOptions);
+  auto database = openStorage(config, metrics);
   database->migrate("core", auth::Accounts::migrations());
   auto mailer = mail::makeMailer(config);
+  auto clusterLoginLimiter = cluster::makeLoginLimiter(config, clock, log::get("wind.cluster"));
   auth::Accounts accounts(*database, *mailer, ids, clock, config, log::get("wind.auth"));
+  if (clusterLoginLimiter) accounts.setLoginLimiter(*clusterLoginLimiter);
   accounts.setLoginObserver(admin::loginCounter(metrics));
   dispatch::WorkerPool workers(dispatch::WorkerPool::threadsFor(config.server.workers));
 
@@ -174,10 +187,14 @@ int serve(const config::Config& config, const std::string& configPath, const con
   gatewayOptions.serverClosed = [&wire](std::uint16_t code) { wire.closed(code); };
   gateway::Gateway gateway(config, relay, log::get("wind.gateway"), gatewayOptions);
   session::SessionRegistry registry(gateway);
-  accounts.addRevocationListener(registry);
   registry.setWireMetrics(wire);
+  // Losing the node id to another node while Redis was away: stop cleanly, as on SIGTERM.
+  auto bus = cluster::makeBus(config, metrics, log::get("wind.cluster"), [] { ::kill(::getpid(), SIGTERM); });
+  cluster::ClusterDelivery delivery(registry, *bus);
+  accounts.addRevocationListener(delivery);
+  bus->start(delivery);
 
-  plugin_host::PluginHost plugins(config, *database, accounts, registry, ids, clock, metrics,
+  plugin_host::PluginHost plugins(config, *database, accounts, delivery, ids, clock, metrics,
                                   log::get("wind.plugins"));
   plugins.loadAll();
   session::SessionFactoryImpl sessions(config, plugins.routes(), accounts, accounts, gateway, registry, workers,
@@ -197,7 +214,7 @@ int serve(const config::Config& config, const std::string& configPath, const con
                                        std::vector<std::string>& needRestart) {
     plugins.reconfigure(next.plugins, applied, needRestart);
   });
-  admin::Commands commands({*database, registry, [&gateway] { return gateway.connectionCount(); },
+  admin::Commands commands({*database, delivery, [&gateway] { return gateway.connectionCount(); },
                             [&registry] { return registry.authenticatedCount(); },
                             [&plugins] { return plugins.plugins(); }, reloader,
                             std::filesystem::absolute(configPath).string(), environment,
@@ -241,6 +258,7 @@ int serve(const config::Config& config, const std::string& configPath, const con
   gateway.shutdown();
   workers.shutdown();
   database->flush();
+  bus->stop();
   logger.information("stopped");
   return kExitOk;
 }
@@ -283,8 +301,13 @@ int main(int argc, char** argv) {
     return serve(config, options->configPath, environment, signals);
   } catch (const storage::StorageFailure& e) {
     log::get("wind").fatal(std::string("storage: ") + e.what());
+  } catch (const cluster::ClusterError& e) {
+    log::get("wind").fatal(std::string("cluster: ") + e.what());
   } catch (const plugin_host::PluginLoadError& e) {
     log::get("wind").fatal(std::string("plugins: ") + e.what());
+  } catch (const Poco::Exception& e) {
+    // what() is only the class name ("Net Exception"); the cause is in displayText().
+    log::get("wind").fatal("cannot start: " + e.displayText());
   } catch (const std::exception& e) {
     log::get("wind").fatal(std::string("cannot start: ") + e.what());
   }

@@ -27,12 +27,13 @@ TEST(AdminReload, DiffSeparatesReloadableKeysFromRestartSections) {
   b.websocket.framesBurst = 7;
   b.websocket.heartbeatGrace = std::chrono::milliseconds(1);
   b.websocket.maxFrameBytes = 9;
+  b.cluster.bus = "redis://127.0.0.1:6379";
   std::vector<std::string> reloadable;
   std::vector<std::string> restart;
   diffConfigs(a, b, reloadable, restart);
   EXPECT_EQ(reloadable, (std::vector<std::string>{"log.level", "server.max_connections", "websocket.frames_burst",
                                                   "websocket.heartbeat_grace"}));
-  EXPECT_EQ(restart, (std::vector<std::string>{"websocket"}));
+  EXPECT_EQ(restart, (std::vector<std::string>{"websocket", "cluster"}));
 }
 
 TEST(AdminReload, InvalidFileKeepsTheOldConfiguration) {

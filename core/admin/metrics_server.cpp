@@ -43,7 +43,10 @@ class MetricsFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 MetricsServer::MetricsServer(const std::string& listen, std::function<std::string()> render) {
-  Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};
+  // Not SO_REUSEPORT (Poco's address constructor sets it): a taken port must fail.
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(listen), true, false);
+  socket.listen();
   port_ = socket.address().port();
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(2);

@@ -49,6 +49,7 @@ void diffConfigs(const config::Config& a, const config::Config& b, std::vector<s
   if (aRest.log != b.log) restart.emplace_back("log.format");
   if (aRest.admin != b.admin) restart.emplace_back("admin");
   if (aRest.metrics != b.metrics) restart.emplace_back("metrics");
+  if (aRest.cluster != b.cluster) restart.emplace_back("cluster");
   if (aRest.pluginDirs != b.pluginDirs) restart.emplace_back("plugin_dirs");
   if (aRest.plugins != b.plugins) restart.emplace_back("plugins");
 }

@@ -229,8 +229,8 @@ Outcome Accounts::attemptLogin(const std::optional<std::string>& email,
   if (!password) return Outcome::error(400, 4000, "Missing field: password.");
   const auto addressKey = "addr:" + clientAddress;
   const auto emailKey = emailLimitKey(*email);
-  auto blocked = loginFailures_.blockedFor(addressKey);
-  if (!blocked) blocked = loginFailures_.blockedFor(emailKey);
+  auto blocked = loginLimiter_->blockedFor(addressKey);
+  if (!blocked) blocked = loginLimiter_->blockedFor(emailKey);
   if (blocked) return rateLimited(*blocked);
 
   std::optional<Account> account;
@@ -247,8 +247,8 @@ Outcome Accounts::attemptLogin(const std::optional<std::string>& email,
     return Outcome{503, Outcome::Kind::error, 5000, messages::kBusy, std::chrono::seconds{1}};
   }
   if (!account || tooLong || check.verdict != PasswordHasher::Verdict::match) {
-    loginFailures_.record(addressKey);
-    loginFailures_.record(emailKey);
+    loginLimiter_->record(addressKey);
+    loginLimiter_->record(emailKey);
     return Outcome::error(401, 4002, messages::kWrongCredentials);
   }
   if (!account->verified) return Outcome::error(403, 4005, messages::kNotVerified);

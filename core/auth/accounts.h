@@ -71,7 +71,13 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
   void setLoginObserver(std::function<void(int status)> observer) { loginObserver_ = std::move(observer); }
 
   // Configuration reload: the new auth.login_attempts_per_minute. Any thread.
-  void setLoginAttemptsPerMinute(unsigned limit) noexcept { loginFailures_.setLimit(limit); }
+  void setLoginAttemptsPerMinute(unsigned limit) noexcept {
+    loginFailures_.setLimit(limit);
+    loginLimiter_->setLimit(limit);
+  }
+  // Startup only, before serving: count failed logins in `limiter` (shared by
+  // the nodes of a cluster) instead of this process. Outlives this.
+  void setLoginLimiter(AttemptLimiter& limiter) noexcept { loginLimiter_ = &limiter; }
 
   std::optional<Identity> authenticate(std::string_view token) noexcept override;
   std::optional<sdk::User> findUser(sdk::UserId id) noexcept override;
@@ -112,6 +118,7 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
   PasswordHasher hasher_;
   const std::string dummyHash_;
   SlidingWindowLimiter loginFailures_;
+  AttemptLimiter* loginLimiter_ = &loginFailures_;
   SlidingWindowLimiter resendRequests_;
   SlidingWindowLimiter registrations_;
   std::vector<RevocationListener*> listeners_;

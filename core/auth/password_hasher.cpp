@@ -1,6 +1,8 @@
 #include "auth/password_hasher.h"
 
 #include <sodium.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <future>
 #include <stdexcept>
@@ -81,6 +83,11 @@ bool PasswordHasher::tryPost(std::function<void()> job) {
 }
 
 void PasswordHasher::work() {
+  // Hashing is the one CPU-heavy job the server runs on request. At the
+  // lowest priority a login storm takes only the CPU that chat traffic
+  // leaves idle, so it cannot move message latency; logins wait instead.
+  // Raising one's own nice value needs no privilege.
+  [[maybe_unused]] const int ignored = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kHashNice);
   std::unique_lock lock(mutex_);
   for (;;) {
     ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });

@@ -33,6 +33,9 @@ struct HasherLimits {
 
 class PasswordHasher {
  public:
+  // The workers' nice value (the lowest priority), set by each worker on itself.
+  static constexpr int kHashNice = 19;
+
   enum class Verdict { match, mismatch, busy };
   struct Check {
     Verdict verdict = Verdict::mismatch;

@@ -1,8 +1,15 @@
 #include "auth/password_hasher.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <sstream>
+#include <thread>
 #include <vector>
 
 namespace wind::auth {
@@ -16,6 +23,34 @@ TEST(PasswordHasher, HashVerifiesAndRejectsOtherPasswords) {
   EXPECT_EQ(hasher.verify(*hash, "correct horse").verdict, PasswordHasher::Verdict::match);
   EXPECT_EQ(hasher.verify(*hash, "wrong horse").verdict, PasswordHasher::Verdict::mismatch);
   EXPECT_EQ(hasher.verify("not a hash", "x").verdict, PasswordHasher::Verdict::mismatch);
+}
+
+// Threads of this process whose nice value (field 19 of /proc/self/task/*/stat) is `nice`.
+int threadsWithNice(int nice) {
+  int count = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i) {
+    }
+    if (field == std::to_string(nice)) ++count;
+  }
+  return count;
+}
+
+TEST(PasswordHasher, WorkersRunAtTheLowestPriority) {
+  errno = 0;
+  if (::getpriority(PRIO_PROCESS, 0) == PasswordHasher::kHashNice) GTEST_SKIP() << "the test itself runs at nice 19";
+  const int before = threadsWithNice(PasswordHasher::kHashNice);
+  PasswordHasher hasher(PasswordCost::minimum(), {.threads = 3, .maxQueued = 8});
+  ASSERT_TRUE(hasher.hash("warm up"));
+  // Each worker lowers itself when it starts; give the other two a moment.
+  for (int i = 0; i < 200 && threadsWithNice(PasswordHasher::kHashNice) < before + 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(threadsWithNice(PasswordHasher::kHashNice), before + 3);
 }
 
 TEST(PasswordHasher, SaltsEachHash) {

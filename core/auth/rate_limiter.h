@@ -13,11 +13,12 @@
 #include <string>
 #include <unordered_map>
 
+#include "auth/attempt_limiter.h"
 #include "ids/clock.h"
 
 namespace wind::auth {
 
-class SlidingWindowLimiter {
+class SlidingWindowLimiter final : public AttemptLimiter {
  public:
   // `clock` must outlive this.
   SlidingWindowLimiter(unsigned limit, std::chrono::seconds window, const ids::Clock& clock,
@@ -25,12 +26,12 @@ class SlidingWindowLimiter {
 
   // When `key` already has `limit` events in the window: how long until the
   // oldest leaves it, in whole seconds rounded up (at least 1). Else nullopt.
-  std::optional<std::chrono::seconds> blockedFor(const std::string& key);
+  std::optional<std::chrono::seconds> blockedFor(const std::string& key) override;
 
   // Counts one event for `key` now.
-  void record(const std::string& key);
+  void record(const std::string& key) override;
   // A new limit for the following checks (configuration reload). Any thread.
-  void setLimit(unsigned limit) noexcept { limit_.store(limit, std::memory_order_relaxed); }
+  void setLimit(unsigned limit) noexcept override { limit_.store(limit, std::memory_order_relaxed); }
 
  private:
   void expire(std::deque<std::int64_t>& events, std::int64_t now) const;

@@ -36,6 +36,7 @@ class ConfigError : public std::runtime_error {
 };
 
 enum class Synchronous { full, normal };
+enum class StorageDriver { sqlite, postgresql };
 enum class MailTransport { file, smtp, log };
 enum class LogLevel { trace, debug, info, warn, error };
 enum class LogFormat { text, json };
@@ -74,8 +75,12 @@ struct Config {
     friend bool operator==(const Server&, const Server&) = default;
   } server;
   struct Storage {
-    std::string path = "/var/lib/wind/wind.db";
-    Synchronous synchronous = Synchronous::full;
+    StorageDriver driver = StorageDriver::sqlite;  // storage.driver
+    std::string path = "/var/lib/wind/wind.db";    // sqlite
+    Synchronous synchronous = Synchronous::full;   // sqlite
+    std::string url;            // postgresql: libpq URI or key=value string
+    std::string passwordFile;   // postgresql: first line is the password; "" = none
+    unsigned readers = 4;       // storage.readers: pooled read connections
     friend bool operator==(const Storage&, const Storage&) = default;
   } storage;
   struct Auth {
@@ -128,6 +133,12 @@ struct Config {
     std::string listen;
     friend bool operator==(const Metrics&, const Metrics&) = default;
   } metrics;
+  struct Cluster {
+    std::string bus;  // cluster.bus: "" = single node; "redis://host:port" = the Redis bus
+    // cluster.ttl: a dead node's id lease and presence entries expire after it
+    std::chrono::milliseconds ttl{15000};
+    friend bool operator==(const Cluster&, const Cluster&) = default;
+  } cluster;
   // Default (set by defaults() and load(), not by Config{}): a single entry,
   // the build's WIND_DEFAULT_PLUGIN_DIR. A later file's list replaces it.
   std::vector<std::string> pluginDirs;

@@ -295,6 +295,10 @@ TEST_F(ConfigTest, BadDurations) {
 TEST_F(ConfigTest, BadEnums) {
   EXPECT_EQ(errorOf("storage:\n  synchronous: off\n"),
             "DIR/wind.yaml:2:16: storage.synchronous: expected full | normal, got 'off'");
+  EXPECT_EQ(errorOf("storage:\n  driver: mysql\n"),
+            "DIR/wind.yaml:2:11: storage.driver: expected sqlite | postgresql, got 'mysql'");
+  EXPECT_EQ(errorOf("storage:\n  readers: 0\n"),
+            "DIR/wind.yaml:2:12: storage.readers: expected an integer in 1..64, got '0'");
   EXPECT_EQ(errorOf("email:\n  transport: pigeon\n"),
             "DIR/wind.yaml:2:14: email.transport: expected file | smtp | log, got 'pigeon'");
   EXPECT_EQ(errorOf("log:\n  level: verbose\n"),
@@ -522,6 +526,22 @@ TEST_F(ConfigTest, AdminSocketAndMetricsListen) {
   EXPECT_EQ(config.admin.socket, "");
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9100");
   EXPECT_NE(errorOf("metrics:\n  listen: \"nowhere\"\n").find("metrics.listen"), std::string::npos);
+}
+
+TEST_F(ConfigTest, ClusterBusIsARedisUrlOrEmpty) {
+  EXPECT_EQ(defaults().cluster.bus, "");
+  EXPECT_EQ(defaults().cluster.ttl, std::chrono::milliseconds(15000));
+  const Config config = loadText("cluster:\n  bus: \"redis://10.0.0.5:6379\"\n  ttl: 30s\n");
+  EXPECT_EQ(config.cluster.bus, "redis://10.0.0.5:6379");
+  EXPECT_EQ(config.cluster.ttl, std::chrono::milliseconds(30000));
+  EXPECT_EQ(loadText("", {{"WIND_CLUSTER__BUS", "redis://[::1]:6380/"}}).cluster.bus, "redis://[::1]:6380/");
+  for (const char* bad : {"redis://nohost", "http://h:1", "redis://user:pw@h:1", "redis://h:1/2", "h:6379"}) {
+    const std::string error = errorOf(std::string("cluster:\n  bus: \"") + bad + "\"\n");
+    EXPECT_NE(error.find(":2:8: cluster.bus: expected \"\" or redis://host:port"), std::string::npos) << error;
+  }
+  EXPECT_NE(errorOf("cluster:\n  ttl: 10ms\n").find("cluster.ttl"), std::string::npos);
+  EXPECT_NE(errorOf("cluster:\n  bsu: \"\"\n").find("cluster.bsu"), std::string::npos);
+  EXPECT_NE(defaultYaml().find("cluster:\n  bus: \"\""), std::string::npos);
 }
 
 }  // namespace

@@ -114,12 +114,25 @@ std::vector<Key> serverKeys() {
 
 std::vector<Key> storageAndAuthKeys() {
   return {
+      choice<StorageDriver>("storage.driver", "sqlite", "sqlite | postgresql",
+                            [](Config& c) -> StorageDriver& { return c.storage.driver; },
+                            {{"sqlite", StorageDriver::sqlite},
+                             {"postgresql", StorageDriver::postgresql}}),
       string(
           "storage.path", R"("/var/lib/wind/wind.db")", "the SQLite database file",
           [](Config& c) -> std::string& { return c.storage.path; }, parseNonEmpty),
       choice<Synchronous>("storage.synchronous", "full", "full | normal",
                           [](Config& c) -> Synchronous& { return c.storage.synchronous; },
                           {{"full", Synchronous::full}, {"normal", Synchronous::normal}}),
+      string(
+          "storage.url", R"("")", "postgresql: postgresql://wind@127.0.0.1:5432/wind",
+          [](Config& c) -> std::string& { return c.storage.url; }, anyString),
+      string(
+          "storage.password_file", R"("")", "postgresql: its first line is the password",
+          [](Config& c) -> std::string& { return c.storage.passwordFile; }, anyString),
+      integer<unsigned>(
+          "storage.readers", "4", "pooled read connections",
+          [](Config& c) -> unsigned& { return c.storage.readers; }, 1, 64),
       boolean("auth.email_verification", "true", "false: accounts are active at once",
               [](Config& c) -> bool& { return c.auth.emailVerification; }),
       duration<seconds>(
@@ -230,11 +243,40 @@ std::vector<Key> websocketAndLogKeys() {
   };
 }
 
+std::string parseRedisUrl(const std::string& text) {
+  if (text.empty()) return text;
+  constexpr std::string_view kScheme = "redis://";
+  const bool redis = text.compare(0, kScheme.size(), kScheme) == 0;
+  std::string address = redis ? text.substr(kScheme.size()) : std::string();
+  if (!address.empty() && address.back() == '/') address.pop_back();
+  const std::invalid_argument bad("expected \"\" or redis://host:port, got '" + text + "'");
+  // No user, password, database or options: a Redis reachable on loopback or a private network.
+  if (!redis || address.find_first_of("/@?#") != std::string::npos) throw bad;
+  try {
+    parseListen(address);
+  } catch (const std::invalid_argument&) {
+    throw bad;
+  }
+  return text;
+}
+
+std::vector<Key> clusterKeys() {
+  return {
+      string(
+          "cluster.bus", R"("")", "\"\" = one node; redis://host:port = cluster (docs/cluster.md)",
+          [](Config& c) -> std::string& { return c.cluster.bus; }, parseRedisUrl),
+      duration<milliseconds>(
+          "cluster.ttl", R"("15s")", "a dead node's id and presence expire after it",
+          [](Config& c) -> milliseconds& { return c.cluster.ttl; }, milliseconds(1000),
+          milliseconds(3600 * 1000)),
+  };
+}
+
 }  // namespace
 
 std::vector<Key> schemaKeys() {
   std::vector<Key> keys;
-  for (auto part : {serverKeys(), storageAndAuthKeys(), emailKeys(), websocketAndLogKeys()}) {
+  for (auto part : {serverKeys(), storageAndAuthKeys(), emailKeys(), websocketAndLogKeys(), clusterKeys()}) {
     std::move(part.begin(), part.end(), std::back_inserter(keys));
   }
   return keys;

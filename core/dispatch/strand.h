@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <utility>
 
 namespace wind::dispatch {
@@ -22,8 +23,8 @@ class Strand {
 
   // Nothing in flight and nothing queued: a step may run at once, inline,
   // without being copied into the queue.
-  bool idle() const noexcept { return !inFlight_ && queue_.empty(); }
-  std::size_t queued() const noexcept { return queue_.size(); }
+  bool idle() const noexcept { return !inFlight_ && queued() == 0; }
+  std::size_t queued() const noexcept { return queue_ ? queue_->size() : 0; }
 
   // Runs `step` now. Only when idle(); `step` may borrow views that die
   // when the caller returns, because it runs before that.
@@ -39,29 +40,33 @@ class Strand {
       runNow(step);
       return;
     }
-    queue_.push_back(std::move(step));
+    if (!queue_) queue_ = std::make_unique<std::deque<Step>>();
+    queue_->push_back(std::move(step));
   }
 
   // The step in flight finished on a worker; runs queued steps until one
   // goes to a worker again.
   void done() {
     inFlight_ = false;
-    while (!inFlight_ && !queue_.empty()) {
-      Step step = std::move(queue_.front());
-      queue_.pop_front();
+    while (!inFlight_ && queued() > 0) {
+      Step step = std::move(queue_->front());
+      queue_->pop_front();
       runNow(step);
     }
+    if (queue_ && queue_->empty()) queue_.reset();
   }
 
   // Drops queued steps and forgets the one in flight (the connection is
   // closing; a late completion must not restart anything).
   void clear() noexcept {
-    queue_.clear();
+    queue_.reset();
     inFlight_ = false;
   }
 
  private:
-  std::deque<Step> queue_;
+  // Allocated only while steps wait: an empty libstdc++ deque already holds
+  // ~600 bytes, which idle connections should not pay.
+  std::unique_ptr<std::deque<Step>> queue_;
   bool inFlight_ = false;
 };
 

@@ -32,7 +32,9 @@ Poco::Net::HTTPServerParams::Ptr paramsOf(const config::Config& config) {
 
 Poco::Net::ServerSocket bindSocket(const config::Config& config) {
   Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress(config.server.listenHost, config.server.listenPort), true);
+  // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT (Poco's two-argument
+  // bind sets both): a second server on a taken port must fail, not share it.
+  socket.bind(Poco::Net::SocketAddress(config.server.listenHost, config.server.listenPort), true, false);
   socket.listen(kListenBacklog);
   return socket;
 }

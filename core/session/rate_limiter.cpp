@@ -32,9 +32,11 @@ std::chrono::milliseconds TokenBucket::retryAfter(gateway::SteadyTime now) noexc
 }
 
 bool RefusalWindow::record(gateway::SteadyTime now) {
-  while (!times_.empty() && now - times_.front() >= kWindow) times_.pop_front();
+  auto fresh = times_.begin();
+  while (fresh != times_.end() && now - *fresh >= kWindow) ++fresh;
+  times_.erase(times_.begin(), fresh);
   times_.push_back(now);
-  if (times_.size() > kMaxRefusals + 1) times_.pop_front();
+  if (times_.size() > kMaxRefusals + 1) times_.erase(times_.begin());
   return times_.size() > kMaxRefusals;
 }
 

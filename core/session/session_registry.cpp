@@ -20,6 +20,7 @@ bool SessionRegistry::add(sdk::ConnectionId connection, sdk::UserId user, std::s
   }
   entries.push_back(Entry{connection, std::move(tokenHash)});
   count_.fetch_add(1, std::memory_order_relaxed);
+  if (entries.size() == 1 && presence_ != nullptr) presence_->userOnline(user);
   return true;
 }
 
@@ -46,7 +47,19 @@ void SessionRegistry::remove(sdk::ConnectionId connection, sdk::UserId user) {
   auto& entries = it->second;
   const auto removed = std::erase_if(entries, [&](const Entry& e) { return e.connection == connection; });
   count_.fetch_sub(removed, std::memory_order_relaxed);
-  if (entries.empty()) shard.byUser.erase(it);
+  if (entries.empty()) {
+    shard.byUser.erase(it);
+    if (presence_ != nullptr) presence_->userOffline(user);
+  }
+}
+
+std::vector<sdk::UserId> SessionRegistry::users() const {
+  std::vector<sdk::UserId> out;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [user, entries] : shard.byUser) out.push_back(sdk::UserId{user});
+  }
+  return out;
 }
 
 std::vector<sdk::ConnectionId> SessionRegistry::connectionsOf(sdk::UserId user) const {
@@ -98,7 +111,12 @@ void SessionRegistry::tokenRevoked(std::string_view tokenHash) noexcept {
         }
         const auto removed = std::erase_if(entries, [&](const Entry& e) { return e.tokenHash == tokenHash; });
         count_.fetch_sub(removed, std::memory_order_relaxed);
-        it = entries.empty() ? shard.byUser.erase(it) : std::next(it);
+        if (!entries.empty()) {
+          ++it;
+          continue;
+        }
+        if (presence_ != nullptr) presence_->userOffline(sdk::UserId{it->first});
+        it = shard.byUser.erase(it);
       }
     }
     for (sdk::ConnectionId connection : closing) {

@@ -21,6 +21,7 @@
 #include "auth/identity.h"
 #include "gateway/link.h"
 #include "session/delivery.h"
+#include "session/presence.h"
 #include "session/wire_metrics.h"
 
 namespace wind::session {
@@ -41,6 +42,11 @@ class SessionRegistry final : public Delivery, public auth::RevocationListener {
 
   // Startup only, before serving: count frames sent and closes made here. `wire` outlives this.
   void setWireMetrics(WireMetrics& wire) noexcept { wire_ = &wire; }
+  // Startup only, before serving: told of each user's first and last connection here. Outlives this.
+  void setPresenceListener(PresenceListener& listener) noexcept { presence_ = &listener; }
+
+  // Every user with an authenticated connection here. Any thread.
+  std::vector<sdk::UserId> users() const;
 
   // The authenticated connections of `user`, in the order they authenticated.
   std::vector<sdk::ConnectionId> connectionsOf(sdk::UserId user) const;
@@ -76,6 +82,7 @@ class SessionRegistry final : public Delivery, public auth::RevocationListener {
 
   gateway::Transport& transport_;
   WireMetrics* wire_ = nullptr;
+  PresenceListener* presence_ = nullptr;
   std::array<Shard, kShards> shards_;
   std::atomic<std::size_t> count_{0};
   mutable std::mutex revokedMutex_;

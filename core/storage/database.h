@@ -1,6 +1,6 @@
 #pragma once
-// The narrow storage interface of the core. SQLite implements it today; a
-// PostgreSQL backend can implement the same four calls later.
+// The narrow storage interface of the core, implemented by SQLite (the
+// embedded default) and PostgreSQL (several nodes on one database).
 
 #include <chrono>
 #include <functional>
@@ -92,5 +92,34 @@ struct SqliteOptions {
 // Opens (creating if needed) the database in WAL mode. Throws StorageFailure
 // with a clear message when the file is locked, corrupt or unwritable.
 std::unique_ptr<Database> openSqlite(const SqliteOptions& options);
+
+struct PostgresOptions {
+  // A libpq connection URI (postgresql://user@host:port/db) or key=value string.
+  std::string url;
+  // Sent as the password when non-empty (read from storage.password_file, so
+  // it never sits in the YAML); otherwise the url's, PGPASSWORD or ~/.pgpass.
+  std::string password;
+  unsigned readers = 4;
+  // libpq's connect_timeout when the url sets none: bounds how long a
+  // reconnect attempt holds the writer thread while the server is down.
+  int connectTimeoutSeconds = 5;
+  std::chrono::microseconds maxBatchDelay{2000};
+  std::size_t maxBatchStatements = 256;
+  std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
+};
+
+// Connects the writer and `readers` reader connections and creates
+// schema_migrations when missing. Same semantics as SQLite: one writer
+// thread with group commit (a commit returns once PostgreSQL made it durable,
+// synchronous_commit permitting), readers that see every committed write,
+// errors mapped from SQLSTATE. A lost server fails the batch in flight; the
+// next batch and the next read reconnect; ping() is false meanwhile. No
+// backup(): use pg_dump. Throws StorageFailure when the server cannot be
+// reached or the url is malformed.
+std::unique_ptr<Database> openPostgres(const PostgresOptions& options);
+
+// The password in `path` (its first line; "" when `path` is ""). Throws
+// StorageFailure naming the file when it cannot be read.
+std::string readPasswordFile(const std::string& path);
 
 }  // namespace wind::storage

@@ -37,7 +37,7 @@ bool controlsTransaction(std::string_view sql) noexcept {
 
 }  // namespace
 
-GroupWriter::GroupWriter(std::unique_ptr<SqliteConnection> connection, BatchLimits limits)
+GroupWriter::GroupWriter(std::unique_ptr<Connection> connection, BatchLimits limits)
     : limits_(limits), connection_(std::move(connection)), thread_([this] { loop(); }) {}
 
 GroupWriter::~GroupWriter() {
@@ -196,7 +196,7 @@ void GroupWriter::runBatch() {
     const auto began = std::chrono::steady_clock::now();
     const auto deadline = began + limits_.maxBatchDelay;
 
-    if (auto error = connection_->run("BEGIN IMMEDIATE", {}, nullptr); failed(error)) {
+    if (auto error = connection_->begin(); failed(error)) {
       failUnits(batch, error);
       complete(batch);
       return;
@@ -205,8 +205,9 @@ void GroupWriter::runBatch() {
     for (;;) {
       for (; executed < batch.size(); ++executed) {
         if (runUnit(*batch[executed])) continue;
-        // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): the
-        // units before lost their work too; the ones not yet run go again.
+        // The engine ended the whole transaction (SQLite on SQLITE_FULL, a
+        // lost PostgreSQL connection): the units before lost their work too;
+        // the ones not yet run go again, in the next batch (which reconnects).
         const Units ran(batch.data(), executed + 1);
         failUnits(ran, batch[executed]->result.error);
         requeueFront(std::span<UnitPtr>(batch).subspan(executed + 1));

@@ -3,7 +3,8 @@
 // over one unit (statements) and either block until the transaction that
 // contains it committed (write) or are called back on the writer thread once
 // it did (writeAsync); the writer runs every queued unit inside one
-// BEGIN IMMEDIATE … COMMIT, each unit under its own savepoint.
+// transaction (Connection::begin … COMMIT), each unit under its own savepoint.
+// The engine (SQLite or PostgreSQL) is behind the Connection interface.
 
 #include <chrono>
 #include <condition_variable>
@@ -16,7 +17,7 @@
 #include <vector>
 
 #include "storage/database.h"
-#include "storage/sqlite_connection.h"
+#include "storage/connection.h"
 
 namespace wind::storage {
 
@@ -34,7 +35,7 @@ struct BatchLimits {
 class GroupWriter {
  public:
   // Owns `connection` and starts the writer thread.
-  GroupWriter(std::unique_ptr<SqliteConnection> connection, BatchLimits limits);
+  GroupWriter(std::unique_ptr<Connection> connection, BatchLimits limits);
   // Commits and answers every queued unit, then stops the thread. Callers
   // already blocked in write() get their results; no write() may start once
   // destruction began.
@@ -64,7 +65,7 @@ class GroupWriter {
   // Units waiting for the writer thread to pick them up (for tests and gauges).
   std::size_t queuedUnits();
 
-  // Runs `fn(SqliteConnection&)` with exclusive use of the writer connection,
+  // Runs `fn(Connection&)` with exclusive use of the writer connection,
   // between batches, on the calling thread. For migrations at startup.
   template <typename Fn>
   decltype(auto) withConnection(Fn&& fn) {
@@ -97,7 +98,7 @@ class GroupWriter {
 
   const BatchLimits limits_;
   std::mutex connectionMutex_;  // held by a batch or a migration
-  std::unique_ptr<SqliteConnection> connection_;
+  std::unique_ptr<Connection> connection_;
 
   std::mutex queueMutex_;
   std::condition_variable queueReady_;

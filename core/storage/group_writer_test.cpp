@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/sqlite_connection.h"
 #include "storage/test_temp_dir.h"
 
 namespace wind::storage {
@@ -44,7 +45,7 @@ class GroupWriterTest : public ::testing::Test {
       std::promise<void> held;
       auto isHeld = held.get_future();
       thread_ = std::thread([&writer, &held, this] {
-        writer.withConnection([&](SqliteConnection&) {
+        writer.withConnection([&](Connection&) {
           held.set_value();
           release_.get_future().wait();
         });
@@ -152,7 +153,7 @@ TEST_F(GroupWriterTest, DestructionCommitsEverythingQueued) {
 
 TEST_F(GroupWriterTest, FullDatabaseFailsTheUnitAndNeverAcknowledgesLostWork) {
   auto writer = makeWriter();
-  writer->withConnection([](SqliteConnection& connection) {
+  writer->withConnection([](Connection& connection) {
     std::vector<Row> rows;
     ASSERT_EQ(connection.run("PRAGMA page_count", {}, &rows).kind, Kind::none);
     const std::string limit =

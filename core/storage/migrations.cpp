@@ -25,22 +25,22 @@ std::vector<const Migration*> ordered(std::string_view owner,
   return sorted;
 }
 
-std::int64_t recordedVersion(SqliteConnection& connection, std::string_view owner) {
+std::int64_t recordedVersion(Connection& connection, std::string_view owner) {
   std::vector<Row> rows;
   const Value params[] = {std::string(owner)};
   if (auto error =
           connection.run("SELECT version FROM schema_migrations WHERE owner = ?", params, &rows);
       failed(error)) {
-    throw StorageFailure("storage: database '" + connection.path() +
+    throw StorageFailure("storage: database '" + connection.name() +
                          "': cannot read the schema version of '" + std::string(owner) +
                          "': " + error.message);
   }
   return rows.empty() ? 0 : std::get<std::int64_t>(rows.front().at(0));
 }
 
-StorageError applyOne(SqliteConnection& connection, std::string_view owner,
+StorageError applyOne(Connection& connection, std::string_view owner,
                       const Migration& migration) {
-  if (auto error = connection.run("BEGIN IMMEDIATE", {}, nullptr); failed(error)) return error;
+  if (auto error = connection.begin(); failed(error)) return error;
   auto error = connection.exec(migration.sql);
   if (!failed(error)) {
     const Value params[] = {std::string(owner), std::int64_t{migration.version}};
@@ -56,29 +56,29 @@ StorageError applyOne(SqliteConnection& connection, std::string_view owner,
 
 }  // namespace
 
-void ensureMigrationTable(SqliteConnection& connection) {
+void ensureMigrationTable(Connection& connection) {
   if (auto error = connection.exec("CREATE TABLE IF NOT EXISTS schema_migrations("
                                    "owner TEXT PRIMARY KEY, version INTEGER NOT NULL)");
       failed(error)) {
-    throw StorageFailure("storage: database '" + connection.path() +
+    throw StorageFailure("storage: database '" + connection.name() +
                          "': cannot create schema_migrations: " + error.message);
   }
 }
 
-void applyMigrations(SqliteConnection& connection, std::string_view owner,
+void applyMigrations(Connection& connection, std::string_view owner,
                      std::span<const Migration> migrations) {
   const auto sorted = ordered(owner, migrations);
   const std::int64_t current = recordedVersion(connection, owner);
   const int newest = sorted.empty() ? 0 : sorted.back()->version;
   if (current > newest) {
-    throw StorageFailure("storage: database '" + connection.path() + "' has schema version " +
+    throw StorageFailure("storage: database '" + connection.name() + "' has schema version " +
                          std::to_string(current) + " of '" + std::string(owner) +
                          "', newer than this build knows (" + std::to_string(newest) + ")");
   }
   for (const Migration* migration : sorted) {
     if (migration->version <= current) continue;
     if (auto error = applyOne(connection, owner, *migration); failed(error)) {
-      throw StorageFailure("storage: database '" + connection.path() + "': migration " +
+      throw StorageFailure("storage: database '" + connection.name() + "': migration " +
                            std::to_string(migration->version) + " of '" + std::string(owner) +
                            "' failed: " + error.message);
     }

@@ -5,19 +5,19 @@
 #include <string_view>
 
 #include "storage/database.h"
-#include "storage/sqlite_connection.h"
+#include "storage/connection.h"
 
 namespace wind::storage {
 
 // Creates schema_migrations when missing. Throws StorageFailure.
-void ensureMigrationTable(SqliteConnection& connection);
+void ensureMigrationTable(Connection& connection);
 
 // Applies the migrations of `owner` above its recorded version in ascending
-// order, each with its version bump in one IMMEDIATE transaction. Throws
+// order, each with its version bump in one transaction (Connection::begin). Throws
 // StorageFailure naming owner and version; a failed migration leaves nothing
 // of itself behind. Also throws when versions repeat or are below 1, or when
 // the database records a version newer than any in `migrations`.
-void applyMigrations(SqliteConnection& connection, std::string_view owner,
+void applyMigrations(Connection& connection, std::string_view owner,
                      std::span<const Migration> migrations);
 
 }  // namespace wind::storage

@@ -13,7 +13,7 @@ namespace {
 
 using Kind = StorageError::Kind;
 
-std::int64_t pragma(SqliteConnection& connection, const std::string& name) {
+std::int64_t pragma(Connection& connection, const std::string& name) {
   std::vector<Row> rows;
   EXPECT_EQ(connection.run("PRAGMA " + name, {}, &rows).kind, Kind::none);
   return rows.empty() ? -1 : sdk::integerAt(rows[0], 0);
@@ -26,7 +26,7 @@ TEST(ReaderPool, EveryConnectionHasTheSettings) {
   auto a = pool.borrow();
   auto b = pool.borrow();
   auto c = pool.borrow();
-  for (SqliteConnection* connection : {&*a, &*b, &*c}) {
+  for (Connection* connection : {&*a, &*b, &*c}) {
     EXPECT_EQ(pragma(*connection, "synchronous"), 2);
     EXPECT_EQ(pragma(*connection, "busy_timeout"), 1234);
     EXPECT_EQ(pragma(*connection, "foreign_keys"), 1);

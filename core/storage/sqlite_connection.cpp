@@ -236,6 +236,8 @@ StorageError SqliteConnection::exec(const std::string& sql) noexcept {
   return error;
 }
 
+StorageError SqliteConnection::begin() noexcept { return run("BEGIN IMMEDIATE", {}, nullptr); }
+
 bool SqliteConnection::autocommit() const noexcept { return sqlite3_get_autocommit(db_) != 0; }
 
 }  // namespace wind::storage

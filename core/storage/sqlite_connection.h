@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/connection.h"
 #include "storage/database.h"
 
 struct sqlite3;
@@ -32,7 +33,7 @@ struct ConnectionOptions {
 // Maps an SQLite result code (extended or primary) to the SDK's error kind.
 StorageError::Kind errorKindOf(int sqliteCode) noexcept;
 
-class SqliteConnection {
+class SqliteConnection final : public Connection {
  public:
   // Opens `options.path`, switches the file to WAL and applies the
   // per-connection PRAGMAs (synchronous, busy_timeout, foreign_keys).
@@ -47,21 +48,24 @@ class SqliteConnection {
   // statement). Rows go to `rows` when it is non-null; `changes` receives
   // sqlite3_changes for a statement that writes, 0 otherwise.
   StorageError run(std::string_view sql, std::span<const Value> params, std::vector<Row>* rows,
-                   std::int64_t* changes = nullptr) noexcept;
+                   std::int64_t* changes = nullptr) noexcept override;
 
   // Runs SQL text of one or more statements without parameters (migrations,
   // transaction control).
-  StorageError exec(const std::string& sql) noexcept;
+  StorageError exec(const std::string& sql) noexcept override;
+
+  // BEGIN IMMEDIATE: takes the write lock now rather than at the first write.
+  StorageError begin() noexcept override;
 
   // True outside any transaction (SQLite rolls a whole transaction back on
   // some errors, e.g. SQLITE_FULL; the writer checks this after a failure).
-  bool autocommit() const noexcept;
+  bool autocommit() const noexcept override;
 
   // Copies this connection's database, as one read snapshot, into a new
   // SQLite file at `path` (sqlite3_backup_step(-1)). Throws StorageFailure.
   void backupTo(const std::string& path);
 
-  const std::string& path() const noexcept { return path_; }
+  const std::string& name() const noexcept override { return path_; }
 
  private:
   struct StatementDeleter {

@@ -79,6 +79,31 @@ TEST(Cli, AnUnknownPluginSettingStopsTheServer) {
   EXPECT_TRUE(std::regex_search(server.log(), std::regex("wind\\.yaml:[0-9]+:[0-9]+"))) << server.log();
 }
 
+TEST(Cli, AnUnreachablePostgresStopsTheServerNamingIt) {
+  ServerProcess server(
+      "storage:\n  driver: postgresql\n  url: \"postgresql://wind@127.0.0.1:1/nowhere\"\n");
+  EXPECT_THROW(server.start(), std::runtime_error);
+  EXPECT_NE(server.log().find("postgresql://wind@127.0.0.1:1/nowhere"), std::string::npos) << server.log();
+  EXPECT_EQ(server.log().find("listening on"), std::string::npos);
+}
+
+TEST(Cli, AMissingPostgresPasswordFileStopsTheServer) {
+  ServerProcess server("storage:\n  driver: postgresql\n  url: \"postgresql://wind@127.0.0.1:1/x\"\n"
+                       "  password_file: \"/nonexistent/pg-password\"\n");
+  EXPECT_THROW(server.start(), std::runtime_error);
+  EXPECT_NE(server.log().find("/nonexistent/pg-password"), std::string::npos) << server.log();
+}
+
+TEST(Cli, ATakenPortIsNamedInTheErrorAndExitsNonZero) {
+  ServerProcess first;
+  first.start();
+  const std::string taken = "127.0.0.1:" + std::to_string(first.port());
+  ServerProcess second("", {{"WIND_SERVER__LISTEN", taken}});
+  EXPECT_THROW(second.start(), std::runtime_error);
+  EXPECT_NE(second.log().find("already in use"), std::string::npos) << second.log();
+  EXPECT_EQ(second.log().find("listening on"), std::string::npos) << second.log();
+}
+
 TEST(Cli, UnknownArgumentIsAUsageError) {
   std::string out;
   EXPECT_NE(ServerProcess::runTool({"--frobnicate"}, out), 0);

@@ -195,6 +195,7 @@ class FullDisk : public ServerTest {
 // With the data folder full, senders get an error frame (5000) instead of a
 // delivery; nothing is corrupted; once space returns, sending works again.
 TEST_F(FullDisk, SendersGetErrorsNoCorruptionAndRecovery) {
+  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: fills the disk under the SQLite file";
   SmallDisk disk("8m");
   if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "): needs root / CAP_SYS_ADMIN";
   const std::string database = disk.path() + "/wind.db";
@@ -254,6 +255,7 @@ class BadDatabase : public ServerTest {
 // Another process holds an exclusive lock: the server exits non-zero with a
 // message naming the database, instead of hanging or serving half-ready.
 TEST_F(BadDatabase, LockedDatabaseIsAClearErrorAndNonZeroExit) {
+  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: the locked SQLite file";
   const std::string database = (server_->dir() / "wind.db").string();
   sqlite3* holder = nullptr;
   ASSERT_EQ(sqlite3_open(database.c_str(), &holder), SQLITE_OK);
@@ -271,6 +273,7 @@ TEST_F(BadDatabase, LockedDatabaseIsAClearErrorAndNonZeroExit) {
 }
 
 TEST_F(BadDatabase, CorruptDatabaseIsAClearErrorAndNonZeroExit) {
+  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: the corrupt SQLite file";
   const std::string database = (server_->dir() / "wind.db").string();
   std::ofstream(database, std::ios::binary) << std::string(4096, '\x5a') << "this is not an SQLite database";
   std::string output;

@@ -85,8 +85,16 @@ int runHistory(const Options& options) {
   }
   const std::int64_t fillStart = nowNs();
   historian.fill(conn, messages, 64);
+  // A large fill outlasts the server's heartbeat deadline: keep the socket alive.
+  constexpr std::int64_t kBeatNs = 15'000'000'000;
+  std::int64_t nextBeat = fillStart + kBeatNs;
+  const auto beat = [&] {
+    if (nowNs() < nextBeat || conn.state() != WsConn::State::open) return;
+    conn.sendText(R"({"type":"heartbeat","payload":{"count":1}})");
+    nextBeat = nowNs() + kBeatNs;
+  };
   loop.runUntil([&] { return historian.stored >= messages || conn.state() != WsConn::State::open; },
-                fillStart + 600'000'000'000);
+                fillStart + 600'000'000'000, beat, [&] { return nextBeat; });
   const double fillSeconds = static_cast<double>(nowNs() - fillStart) / 1e9;
   Samples samples;
   long shortPages = 0;

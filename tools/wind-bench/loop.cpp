@@ -4,6 +4,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "clock.h"
@@ -33,7 +34,14 @@ sockaddr_in parseUrl(const std::string& url, std::string& hostHeader) {
 }  // namespace
 
 Loop::Loop(const std::string& url) : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
-  address_ = parseUrl(url, hostHeader_);
+  std::size_t at = 0;
+  while (at <= url.size()) {
+    const std::size_t end = std::min(url.find(',', at), url.size());
+    Target target;
+    target.address = parseUrl(url.substr(at, end - at), target.hostHeader);
+    targets_.push_back(std::move(target));
+    at = end + 1;
+  }
 }
 
 Loop::~Loop() {
@@ -48,8 +56,9 @@ WsConn& Loop::add(Listener& listener) {
 
 void Loop::startQueued() {
   while (nextToStart_ < conns_.size() && pendingOpens_ < maxPendingOpens) {
+    const Target& target = targets_[nextToStart_ % targets_.size()];
     WsConn& conn = *conns_[nextToStart_++];
-    const int fd = conn.start(address_, hostHeader_);
+    const int fd = conn.start(target.address, target.hostHeader);
     if (fd < 0) {
       ++failed_;
       continue;

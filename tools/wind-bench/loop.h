@@ -16,7 +16,9 @@ namespace wind::bench {
 
 class Loop final {
  public:
-  // url: http://HOST:PORT (only numeric IPv4 hosts, as the benchmark runs on 127.0.0.1).
+  // url: http://HOST:PORT (only numeric IPv4 hosts, as the benchmark runs on 127.0.0.1),
+  // or several such URLs separated by commas (the nodes of a cluster):
+  // connection i then goes to the (i mod n)-th.
   explicit Loop(const std::string& url);
   ~Loop();
   Loop(const Loop&) = delete;
@@ -47,8 +49,11 @@ class Loop final {
   }
 
   int epoll_ = -1;
-  sockaddr_in address_{};
-  std::string hostHeader_;
+  struct Target {
+    sockaddr_in address{};
+    std::string hostHeader;
+  };
+  std::vector<Target> targets_;
   std::vector<std::unique_ptr<WsConn>> conns_;
   std::vector<WsConn*> dirty_;
   std::size_t nextToStart_ = 0;

@@ -5,7 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "private_postgres.h"
+
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -57,10 +60,38 @@ ServerProcess::ServerProcess(std::string yamlExtra, std::map<std::string, std::s
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill9();
+  // A database is some megabytes; a suite run makes one per server.
+  if (!postgresUrl_.empty() && !getenv("WIND_KEEP_TEST_DIRS")) {
+    testsupport::dropDatabase(postgresUrl_);
+  }
   if (!getenv("WIND_KEEP_TEST_DIRS")) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
+}
+
+bool storageIsPostgres() { return getenv("WIND_ITEST_POSTGRES_DIR") != nullptr; }
+
+std::string postgresFixtureUrl() {
+  const char* dir = getenv("WIND_ITEST_POSTGRES_DIR");
+  std::string url = dir != nullptr ? readFile(fs::path(dir) / "url") : "";
+  while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
+  if (url.empty()) throw std::runtime_error("WIND_ITEST_POSTGRES_DIR has no url: is the fixture up?");
+  return url;
+}
+
+std::string ServerProcess::storageSection() {
+  if (!storageIsPostgres()) {
+    return "storage:\n  path: \"" + (dir_ / "wind.db").string() + "\"\n  synchronous: normal\n";
+  }
+  // The private server CTest's fixture started (tests/support); a fresh
+  // database per server process, named after its temporary directory.
+  const std::string url = postgresFixtureUrl();
+  std::string name = "wind_" + dir_.filename().string();
+  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? static_cast<char>(std::tolower(c)) : '_';
+  testsupport::createDatabase(url, name);
+  postgresUrl_ = url.substr(0, url.rfind('/') + 1) + name;
+  return "storage:\n  driver: postgresql\n  url: \"" + postgresUrl_ + "\"\n";
 }
 
 void ServerProcess::writeConfig() {
@@ -73,7 +104,7 @@ void ServerProcess::writeConfig() {
     yaml << "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n"
          << "  event_loops: 2\n  workers: 4\n";
   }
-  if (!has("storage")) yaml << "storage:\n  path: \"" << (dir_ / "wind.db").string() << "\"\n  synchronous: normal\n";
+  if (!has("storage")) yaml << storageSection();
   if (!has("email")) yaml << "email:\n  transport: file\n  outbox: \"" << outbox().string() << "\"\n";
   // Many tests register more users from 127.0.0.1 than the default
   // auth.registrations_per_hour; abuse_test checks that limit itself.

@@ -13,6 +13,14 @@
 
 namespace wind::itest {
 
+// True when the suite runs on PostgreSQL (WIND_ITEST_POSTGRES_DIR names the
+// private server of CTest's fixture): each ServerProcess then gets a fresh
+// database there instead of an SQLite file; SQLite-only tests skip.
+bool storageIsPostgres();
+// The URL of the fixture's private server (its `postgres` database); throws
+// std::runtime_error when the fixture is not up.
+std::string postgresFixtureUrl();
+
 class ServerProcess {
  public:
   // `yamlExtra` is appended to the generated config (top-level sections
@@ -46,12 +54,14 @@ class ServerProcess {
 
  private:
   void writeConfig();
+  std::string storageSection();
   std::filesystem::path dir_;
   std::string yamlExtra_;
   std::map<std::string, std::string> env_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   int starts_ = 0;
+  std::string postgresUrl_;  // of the database made for this server, when on PostgreSQL
 };
 
 }  // namespace wind::itest

@@ -5,7 +5,25 @@
 // Schema changes are migrations the plugin declares in PluginInfo; the server
 // runs the pending ones in a transaction at startup, before create().
 // SQL is the portable subset of SQLite and PostgreSQL, with `?` placeholders;
-// values are always bound, never spliced into the text.
+// values are always bound, never spliced into the text. The server runs the
+// same text on either backend (storage.driver); docs/storage.md has the
+// details. The subset:
+//  - Column types INTEGER (64-bit; BIGINT on PostgreSQL), REAL (8-byte float;
+//    DOUBLE PRECISION), TEXT. No BLOB, no type-less columns, no AUTOINCREMENT:
+//    an INTEGER PRIMARY KEY is never filled in for you, insert the id
+//    (snowflake ids from the host).
+//  - Booleans as INTEGER 0/1; times as INTEGER microseconds or seconds.
+//  - Standard statements: CREATE TABLE/INDEX, ALTER TABLE ADD COLUMN, INSERT,
+//    UPDATE, DELETE, SELECT with JOIN, UNION ALL, subqueries (with an alias),
+//    EXISTS, ORDER BY, LIMIT ?, count/min/max/sum, lower(), ||,
+//    INSERT … ON CONFLICT(col) DO UPDATE/NOTHING.
+//  - Not: INSERT OR REPLACE/IGNORE, REPLACE INTO, PRAGMA, typeof(), rowid,
+//    last_insert_rowid(), RETURNING, strftime(), GLOB, double-quoted strings
+//    ('text' only), transaction statements (BEGIN/COMMIT/SAVEPOINT).
+//  - One statement per query()/write() entry; `?` inside '…' is text, not a
+//    placeholder. Each value carries its type (integer, double, text); a NULL
+//    takes its type from where it is used (a column, coalesce(?, 0)), so a
+//    bare `SELECT ? IS NULL` is not portable.
 
 #include <cstdint>
 #include <functional>
