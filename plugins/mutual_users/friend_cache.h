@@ -1,17 +1,20 @@
 #pragma once
 // Friendships known to exist, so that sdk::Friends::areFriends (asked by chat
-// on every message under dm_policy friends) needs no storage read once a
-// pair was seen. Only positive answers are kept; this plugin is the only
-// writer of friendships, and it calls forget() after every removal commits.
-// A lookup that read storage before a removal and tries to remember the
-// pair after it is refused by the generation check, so a removed
-// friendship is never resurrected. Bounded: cleared when full.
-// Thread-safe (one mutex; held only for a hash lookup).
+// on every message under dm_policy friends) needs no storage read for a pair
+// seen within `ttl`. Only positive answers are kept. On this node, this
+// plugin is the only writer of friendships and calls forget() after every
+// removal commits; a lookup that read storage before a removal and tries to
+// remember the pair after it is refused by the generation check, so a
+// removed friendship is never resurrected. A removal on another node of a
+// cluster (same database, its own cache) is seen here within `ttl`.
+// Bounded: cleared when full. Thread-safe (one mutex, held only for a hash
+// lookup).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "wind/sdk/ids.h"
 
@@ -19,24 +22,29 @@ namespace wind::plugins::mutual_users {
 
 class FriendCache {
  public:
+  using Clock = std::chrono::steady_clock;
   static constexpr std::size_t kMaxPairs = 1 << 16;
+
+  explicit FriendCache(Clock::duration ttl) : ttl_(ttl) {}
 
   // A token for remember(): take it BEFORE reading storage.
   std::uint64_t generation() const {
     const std::lock_guard lock(mutex_);
     return generation_;
   }
-  bool contains(sdk::UserId a, sdk::UserId b) const {
+  // True when a and b were remembered as friends less than ttl before `now`.
+  bool contains(sdk::UserId a, sdk::UserId b, Clock::time_point now) const {
     const std::lock_guard lock(mutex_);
-    return pairs_.contains(key(a, b));
+    auto it = pairs_.find(key(a, b));
+    return it != pairs_.end() && now - it->second < ttl_;
   }
-  // Records a friendship read from storage, unless a removal happened since
-  // `generation` was taken.
-  void remember(sdk::UserId a, sdk::UserId b, std::uint64_t generation) {
+  // Records a friendship read from storage at `now`, unless a removal
+  // happened since `generation` was taken.
+  void remember(sdk::UserId a, sdk::UserId b, std::uint64_t generation, Clock::time_point now) {
     const std::lock_guard lock(mutex_);
     if (generation != generation_) return;
     if (pairs_.size() >= kMaxPairs) pairs_.clear();
-    pairs_.insert(key(a, b));
+    pairs_[key(a, b)] = now;
   }
   // After a removal of the friendship of a and b committed.
   void forget(sdk::UserId a, sdk::UserId b) {
@@ -62,8 +70,9 @@ class FriendCache {
     return x < y ? Key{x, y} : Key{y, x};
   }
 
+  const Clock::duration ttl_;
   mutable std::mutex mutex_;
-  std::unordered_set<Key, KeyHash> pairs_;
+  std::unordered_map<Key, Clock::time_point, KeyHash> pairs_;
   std::uint64_t generation_ = 0;
 };
 

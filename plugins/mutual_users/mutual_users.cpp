@@ -43,9 +43,16 @@ const sdk::PluginInfo& info() noexcept {
   return kInfo;
 }
 
+namespace {
+// How long a friendship read from storage is trusted; bounds how late a
+// removal made on another node of a cluster is seen here.
+constexpr auto kFriendCacheTtl = std::chrono::seconds(1);
+}  // namespace
+
 MutualUsers::MutualUsers(const sdk::Settings& settings, sdk::Host& host)
     : host_(host),
       store_(host.storage()),
+      friendCache_(kFriendCacheTtl),
       requestsPerMinute_(settings.has("requests_per_minute") ? settings.integer("requests_per_minute")
                                                              : kDefaultRequestsPerMinute) {
   host_.provideFriends(*this);
@@ -194,10 +201,11 @@ std::string MutualUsers::userArray(const std::vector<sdk::UserId>& ids) const {
 bool MutualUsers::areFriends(sdk::UserId a, sdk::UserId b) const noexcept {
   if (a == b) return false;
   try {
-    if (friendCache_.contains(a, b)) return true;
+    const auto now = FriendCache::Clock::now();
+    if (friendCache_.contains(a, b, now)) return true;
     const std::uint64_t generation = friendCache_.generation();
     const bool friends = store_.relation(a, b) == Relation::friends;
-    if (friends) friendCache_.remember(a, b, generation);
+    if (friends) friendCache_.remember(a, b, generation, now);
     return friends;
   } catch (const std::exception& e) {
     host_.log(sdk::LogLevel::error, e.what());

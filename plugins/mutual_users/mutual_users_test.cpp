@@ -209,14 +209,23 @@ TEST_F(MutualUsersTest, AFriendshipCheckedOftenIsReadOnceAndForgottenOnDelete) {
 }
 
 TEST(FriendCache, ARemovalDuringALookupIsNotUndone) {
-  FriendCache cache;
+  FriendCache cache(std::chrono::seconds(1));
+  const auto now = FriendCache::Clock::now();
   const sdk::UserId a{1}, b{2};
   const std::uint64_t before = cache.generation();  // a lookup starts, reads "friends"
   cache.forget(a, b);                               // meanwhile the friendship is removed
-  cache.remember(a, b, before);                     // the stale answer must not stick
-  EXPECT_FALSE(cache.contains(a, b));
-  cache.remember(b, a, cache.generation());
-  EXPECT_TRUE(cache.contains(a, b));
+  cache.remember(a, b, before, now);                // the stale answer must not stick
+  EXPECT_FALSE(cache.contains(a, b, now));
+  cache.remember(b, a, cache.generation(), now);
+  EXPECT_TRUE(cache.contains(a, b, now));
+}
+
+TEST(FriendCache, AnEntryIsTrustedForTheTtlOnly) {
+  FriendCache cache(std::chrono::seconds(1));
+  const auto now = FriendCache::Clock::now();
+  cache.remember(sdk::UserId{1}, sdk::UserId{2}, cache.generation(), now);
+  EXPECT_TRUE(cache.contains(sdk::UserId{2}, sdk::UserId{1}, now + std::chrono::milliseconds(999)));
+  EXPECT_FALSE(cache.contains(sdk::UserId{1}, sdk::UserId{2}, now + std::chrono::seconds(1)));
 }
 
 TEST_F(MutualUsersTest, DeleteWithoutFriendshipIs4004) {
