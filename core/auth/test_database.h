@@ -73,6 +73,7 @@ class TestDatabase final : public storage::Database {
   }
 
   bool ping() noexcept override { return true; }
+  bool local() const noexcept override { return true; }
 
   void exec(const std::string& sql) {
     std::lock_guard lock(mutex_);

@@ -13,6 +13,14 @@
 namespace wind::plugin_host {
 namespace {
 
+// Where a type runs, once the storage backend is known.
+sdk::TypeSpec resolved(sdk::TypeSpec spec, bool localStorage) {
+  if (spec.execution == sdk::Execution::eventLoopWhenStorageIsLocal) {
+    spec.execution = localStorage ? sdk::Execution::eventLoop : sdk::Execution::worker;
+  }
+  return spec;
+}
+
 // Types the core answers itself; no plugin may claim them.
 constexpr std::string_view kReservedTypes[] = {"auth"};
 
@@ -171,7 +179,7 @@ void PluginHost::load(const config::PluginConfig& plugin) {
   for (const auto& spec : info.types) {
     auto& latency = services_.metrics.histogram("wind_handler_seconds", "Time spent in a plugin's handle().",
                                                 {{"plugin", name}, {"type", spec.type}});
-    routes_.add(dispatch::Route{name, spec, loaded->plugin.get(), &latency});
+    routes_.add(dispatch::Route{name, resolved(spec, services_.database.local()), loaded->plugin.get(), &latency});
     loaded->info.types.push_back(spec.type);
   }
   routes_.addAuthContributor(loaded->plugin.get());

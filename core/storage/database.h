@@ -66,6 +66,11 @@ class Database {
   // True while a trivial read succeeds (for /readyz).
   virtual bool ping() noexcept = 0;
 
+  // True when reads are local to this process's machine (an embedded
+  // engine), false when each is a network round trip. Decides where
+  // Execution::eventLoopWhenStorageIsLocal handlers run.
+  virtual bool local() const noexcept = 0;
+
   // Copies a consistent snapshot of the whole database (everything committed
   // before the call began) to a new file at `path`, while serving: SQLite's
   // online backup on a pooled read connection. Any thread; blocks. Throws

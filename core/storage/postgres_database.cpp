@@ -48,6 +48,8 @@ class PostgresDatabase final : public PooledDatabase {
               return std::make_unique<PostgresConnection>(readOptions);
             }) {}
 
+  bool local() const noexcept override { return false; }
+
   void migrate(std::string_view owner, std::span<const Migration> migrations) override {
     withWriter([&](Connection& writer) {
       const MigrationLock lock(writer);

@@ -21,6 +21,8 @@ class SqliteDatabase final : public PooledDatabase {
                          return std::make_unique<SqliteConnection>(readOptions);
                        }) {}
 
+  bool local() const noexcept override { return true; }
+
   void backup(const std::string& path) override {
     // Every connection of this pool is an SqliteConnection: the constructor opened them.
     static_cast<SqliteConnection&>(*readers().borrow()).backupTo(path);

@@ -43,7 +43,7 @@ sdk::RoomId roomOf(const Payload& payload) {
 const sdk::PluginInfo& info() noexcept {
   static const sdk::PluginInfo kInfo{
       "0.1.0",
-      {{"chat", sdk::Execution::eventLoop}},
+      {{"chat", sdk::Execution::eventLoopWhenStorageIsLocal}},
       {{"max_length", sdk::SettingType::integer, "4000", "longest message, in characters (code points)", {}, 1,
         INT64_MAX, true},
        {"dm_policy", sdk::SettingType::string, "friends", "who may send a direct message: friends or anyone",

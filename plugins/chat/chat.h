@@ -4,12 +4,13 @@
 // which the `load` plugin reads them (§3.5).
 //
 // Created once on the main thread. onFrame runs on the connections' event
-// loops (Execution::eventLoop), concurrently across loops: a send never
+// loops while storage is embedded (Execution::eventLoopWhenStorageIsLocal;
+// on workers with PostgreSQL), concurrently across loops: a send never
 // waits there, its checks hit caches (KnownUsers here, mutual_users'
 // friend cache) and its write is asynchronous; the answer and the delivery
 // continue on the storage writer's thread after the commit
 // (sdk::Storage::writeAsync, sdk::Reply::defer). A cache miss or an edit
-// reads storage on the loop (indexed point reads, tens of µs).
+// reads storage (indexed point reads, tens of µs on SQLite).
 // History::before runs on worker threads. Holds
 // its settings and a short-lived cache of existing peers; state is in storage.
 

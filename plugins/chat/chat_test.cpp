@@ -382,7 +382,7 @@ TEST_F(ChatTest, InfoDeclaresTypeSettingsAndDefaults) {
   const auto& declared = info();
   ASSERT_EQ(declared.types.size(), 1u);
   EXPECT_EQ(declared.types[0].type, "chat");
-  EXPECT_EQ(declared.types[0].execution, sdk::Execution::eventLoop);
+  EXPECT_EQ(declared.types[0].execution, sdk::Execution::eventLoopWhenStorageIsLocal);
   ASSERT_EQ(declared.settings.size(), 2u);
   EXPECT_EQ(declared.settings[0].name, "max_length");
   EXPECT_EQ(declared.settings[0].defaultValue, "4000");

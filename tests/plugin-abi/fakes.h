@@ -38,8 +38,10 @@ class FakeDatabase final : public storage::Database {
   }
   sdk::WriteResult write(std::span<const sdk::Statement>) noexcept override { return {}; }
   bool ping() noexcept override { return true; }
+  bool local() const noexcept override { return localStorage; }
 
   bool failMigrations = false;
+  bool localStorage = true;
   std::vector<Migrated> migrated;
 };
 

@@ -304,6 +304,14 @@ TEST_F(PluginHostTest, HeartbeatIsFoundInTheSecondDirectoryAndEchoes) {
   EXPECT_EQ(reply.frames[0].payload, "{\"n\":1}");
 }
 
+TEST_F(PluginHostTest, ChatRunsOnTheLoopWithEmbeddedStorageAndOnWorkersOverTheNetwork) {
+  makeHost({plugin("chat")}).loadAll();
+  EXPECT_EQ(route("chat").spec.execution, sdk::Execution::eventLoop);
+  database_.localStorage = false;  // PostgreSQL: a read is a network round trip
+  makeHost({plugin("chat")}).loadAll();
+  EXPECT_EQ(route("chat").spec.execution, sdk::Execution::worker);
+}
+
 TEST_F(PluginHostTest, PluginsLoadInListedOrder) {
   PluginHost& host = makeHost({plugin("thrower"), plugin("heartbeat"), plugin("good")});
   host.loadAll();

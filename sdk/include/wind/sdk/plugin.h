@@ -36,6 +36,12 @@ namespace wind::sdk {
 enum class Execution {
   worker,     // a worker thread; may block (storage, other services)
   eventLoop,  // the connection's event-loop thread: must never block or take locks held long
+  // The event loop while storage is embedded (SQLite, where a point read is
+  // local and takes microseconds), a worker when storage is reached over the
+  // network (PostgreSQL, where one read could stall every connection of the
+  // loop). For handlers whose usual path reads nothing (caches, writeAsync)
+  // and whose occasional reads are indexed point reads.
+  eventLoopWhenStorageIsLocal,
 };
 
 struct TypeSpec {
