@@ -12,12 +12,15 @@
 
 #include "private_postgres.h"
 #include "storage/database.h"
+#include "storage/database_contract.h"
 #include "storage/test_temp_dir.h"
 
 namespace wind::storage {
 namespace {
 
-using Kind = StorageError::Kind;
+using contract::kCoreV1;
+using contract::scalar;
+using contract::writeOne;
 
 class PostgresDatabaseTest : public ::testing::Test {
  protected:
@@ -46,18 +49,6 @@ class PostgresDatabaseTest : public ::testing::Test {
     return o;
   }
 
-  static std::int64_t scalar(Database& db, const std::string& sql, std::vector<Value> params = {}) {
-    const QueryResult result = db.query(sql, params);
-    EXPECT_TRUE(result.ok()) << sql << ": " << result.error.message;
-    if (!result.ok() || result.rows.size() != 1) return -1;
-    return sdk::integerAt(result.rows[0], 0);
-  }
-
-  static WriteResult writeOne(Database& db, std::string sql, std::vector<Value> params = {}) {
-    const Statement statements[] = {{std::move(sql), std::move(params)}};
-    return db.write(statements);
-  }
-
   static std::unique_ptr<testing::TempDir> dir_;
   static std::unique_ptr<testsupport::PrivatePostgres> server_;
   std::string database_;
@@ -66,28 +57,8 @@ class PostgresDatabaseTest : public ::testing::Test {
 std::unique_ptr<testing::TempDir> PostgresDatabaseTest::dir_;
 std::unique_ptr<testsupport::PrivatePostgres> PostgresDatabaseTest::server_;
 
-const std::vector<Migration> kCoreV1 = {
-    {1,
-     "CREATE TABLE core_notes(id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
-     "CREATE INDEX core_notes_body ON core_notes(body);"}};
-
 TEST_F(PostgresDatabaseTest, MigrationsApplyOnceAndInOrder) {
-  openPostgres(options())->migrate("core", kCoreV1);
-  // A second run of v1 would fail (CREATE TABLE without IF NOT EXISTS).
-  auto db = openPostgres(options());
-  std::vector<Migration> migrations = kCoreV1;
-  migrations.push_back({3, "INSERT INTO core_notes(id, body) VALUES (1, 'from v3');"});
-  migrations.push_back({2, "ALTER TABLE core_notes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"});
-  ASSERT_NO_THROW(db->migrate("core", migrations));
-  EXPECT_EQ(
-      scalar(*db, "SELECT version FROM schema_migrations WHERE owner = ?", {std::string("core")}),
-      3);
-  // v3 ran after v2 although listed first: the row has the v2 column.
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM core_notes WHERE pinned = 0 AND body = 'from v3'"),
-            1);
-  const std::vector<Migration> chat = {{1, "CREATE TABLE chat_rooms(id INTEGER PRIMARY KEY);"}};
-  db->migrate("chat", chat);
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM schema_migrations"), 2);
+  contract::migrationsApplyOnceAndInOrder([this] { return openPostgres(options()); });
 }
 
 TEST_F(PostgresDatabaseTest, NodesStartingTogetherMigrateOneAtATime) {
@@ -162,7 +133,6 @@ TEST_F(PostgresDatabaseTest, QuestionMarksInLiteralsAreLeftAlone) {
                                        std::vector<Value>{std::string("!")});
   ASSERT_TRUE(result.ok()) << result.error.message;
   EXPECT_EQ(sdk::textAt(result.rows.at(0), 0), "?'?!");
-  EXPECT_EQ(db->query("SELECT ?", {}).error.kind, Kind::other);
   // One SQL text with values of other types: each combination is its own statement.
   // A NULL is sent untyped: its context (here coalesce's other argument) types it.
   EXPECT_EQ(scalar(*db, "SELECT coalesce(?, 5)", {std::int64_t{7}}), 7);
@@ -171,41 +141,11 @@ TEST_F(PostgresDatabaseTest, QuestionMarksInLiteralsAreLeftAlone) {
 }
 
 TEST_F(PostgresDatabaseTest, ErrorsAreReportedWithTheirKind) {
-  auto db = openPostgres(options());
-  db->migrate("t",
-              std::vector<Migration>{{1,
-                                      "CREATE TABLE t_parent(id INTEGER PRIMARY KEY);"
-                                      "CREATE TABLE t_child(p INTEGER REFERENCES t_parent(id));"}});
-  EXPECT_EQ(db->query("SELEKT nothing", {}).error.kind, Kind::other);
-  EXPECT_EQ(db->query("SELECT 1; SELECT 2", {}).error.kind, Kind::other);
-  // Read connections refuse writes: those go through write().
-  EXPECT_FALSE(db->query("CREATE TABLE sneaky(x INTEGER)", {}).ok());
-  EXPECT_EQ(writeOne(*db, "INSERT INTO t_nope VALUES (1)").error.kind, Kind::other);
-  EXPECT_EQ(writeOne(*db, "COMMIT").error.kind, Kind::other);
-  EXPECT_EQ(writeOne(*db, "INSERT INTO t_child VALUES (?)", {std::int64_t{7}}).error.kind,
-            Kind::constraint);
-  ASSERT_TRUE(writeOne(*db, "INSERT INTO t_parent VALUES (?)", {std::int64_t{1}}).ok());
-  const WriteResult duplicate = writeOne(*db, "INSERT INTO t_parent VALUES (?)", {std::int64_t{1}});
-  EXPECT_EQ(duplicate.error.kind, Kind::constraint);
-  EXPECT_TRUE(duplicate.changes.empty());
-  EXPECT_TRUE(db->write({}).ok());
+  contract::errorsAreReportedWithTheirKind(*openPostgres(options()));
 }
 
 TEST_F(PostgresDatabaseTest, FailingUnitRollsBackAllItsStatementsAndChangesAreCounted) {
-  auto db = openPostgres(options());
-  db->migrate("t", std::vector<Migration>{{1,
-                                           "CREATE TABLE t_u(k INTEGER PRIMARY KEY, v INTEGER);"
-                                           "INSERT INTO t_u VALUES (1, 0), (2, 0), (3, 5);"}});
-  const Statement bad[] = {{"INSERT INTO t_u VALUES (?, 0)", {std::int64_t{4}}},
-                           {"INSERT INTO t_u VALUES (?, 0)", {std::int64_t{1}}}};
-  EXPECT_EQ(db->write(bad).error.kind, Kind::constraint);
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_u"), 3);
-  const Statement good[] = {{"UPDATE t_u SET v = v + 1 WHERE v = ?", {std::int64_t{0}}},
-                            {"DELETE FROM t_u WHERE k = ?", {std::int64_t{99}}},
-                            {"SELECT count(*) FROM t_u", {}}};
-  const WriteResult result = db->write(good);
-  ASSERT_TRUE(result.ok()) << result.error.message;
-  EXPECT_EQ(result.changes, (std::vector<std::int64_t>{2, 0, 0}));
+  contract::failingUnitRollsBackAndChangesAreCounted(*openPostgres(options()));
 }
 
 TEST_F(PostgresDatabaseTest, GroupCommitKeepsUnitsApartAndReadersSeeCommits) {
@@ -215,34 +155,8 @@ TEST_F(PostgresDatabaseTest, GroupCommitKeepsUnitsApartAndReadersSeeCommits) {
     committed += statements;
   };
   auto db = openPostgres(o);
-  db->migrate("t", std::vector<Migration>{{1,
-                                           "CREATE TABLE t_k(k INTEGER PRIMARY KEY, w INTEGER);"
-                                           "INSERT INTO t_k VALUES (-1, -1);"}});
-  constexpr int kWriters = 8;
-  constexpr int kUnits = 30;
-  std::vector<int> wrong(kWriters, 0);
-  std::vector<std::thread> threads;
-  for (int w = 0; w < kWriters; ++w) {
-    threads.emplace_back([&, w] {
-      for (int s = 0; s < kUnits; ++s) {
-        const std::int64_t key = w * kUnits + s;
-        const bool bad = s % 3 == 0;
-        // A bad unit inserts its own row, then collides with row -1.
-        std::vector<Statement> unit = {{"INSERT INTO t_k VALUES (?, ?)", {key, std::int64_t{w}}}};
-        if (bad)
-          unit.push_back({"INSERT INTO t_k VALUES (?, ?)", {std::int64_t{-1}, std::int64_t{w}}});
-        const WriteResult result = db->write(unit);
-        if (result.error.kind != (bad ? Kind::constraint : Kind::none)) ++wrong[w];
-        // Returned means committed: a reader sees a good unit's row at once.
-        if (!bad && scalar(*db, "SELECT count(*) FROM t_k WHERE k = ?", {key}) != 1) ++wrong[w];
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  for (int w = 0; w < kWriters; ++w) EXPECT_EQ(wrong[w], 0) << "writer " << w;
-  const std::int64_t goodPerWriter = kUnits - kUnits / 3;
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_k WHERE k >= 0"), kWriters * goodPerWriter);
-  EXPECT_GE(committed.load(), static_cast<std::size_t>(kWriters * goodPerWriter));
+  const std::int64_t good = contract::concurrentFailingUnitsDoNotAffectOthers(*db, 8, 30);
+  EXPECT_GE(committed.load(), static_cast<std::size_t>(good));
 }
 
 TEST_F(PostgresDatabaseTest, ReconnectsAfterTheServerRestarted) {

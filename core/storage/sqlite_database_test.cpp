@@ -11,12 +11,16 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "storage/database_contract.h"
 #include "storage/test_temp_dir.h"
 
 namespace wind::storage {
 namespace {
 
 using Kind = StorageError::Kind;
+using contract::kCoreV1;
+using contract::scalar;
+using contract::writeOne;
 
 class SqliteDatabaseTest : public ::testing::Test {
  protected:
@@ -28,25 +32,8 @@ class SqliteDatabaseTest : public ::testing::Test {
     return o;
   }
 
-  static std::int64_t scalar(Database& db, const std::string& sql, std::vector<Value> params = {}) {
-    const QueryResult result = db.query(sql, params);
-    EXPECT_TRUE(result.ok()) << sql << ": " << result.error.message;
-    if (!result.ok() || result.rows.size() != 1) return -1;
-    return sdk::integerAt(result.rows[0], 0);
-  }
-
-  static WriteResult writeOne(Database& db, std::string sql, std::vector<Value> params = {}) {
-    const Statement statements[] = {{std::move(sql), std::move(params)}};
-    return db.write(statements);
-  }
-
   testing::TempDir dir_;
 };
-
-const std::vector<Migration> kCoreV1 = {
-    {1,
-     "CREATE TABLE core_notes(id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
-     "CREATE INDEX core_notes_body ON core_notes(body);"}};
 
 TEST_F(SqliteDatabaseTest, CreatesParentDirectoryAndUsesWal) {
   auto db = openSqlite(options());
@@ -89,26 +76,9 @@ TEST_F(SqliteDatabaseTest, MigrationsAreIdempotentAcrossReopen) {
   EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'core'"), 1);
 }
 
+// Also checks that owners have separate versions.
 TEST_F(SqliteDatabaseTest, LaterVersionsApplyOnlyTheNewOnes) {
-  openSqlite(options())->migrate("core", kCoreV1);
-  auto db = openSqlite(options());
-  std::vector<Migration> migrations = kCoreV1;
-  migrations.push_back({3, "INSERT INTO core_notes(body) VALUES ('from v3');"});
-  migrations.push_back({2, "ALTER TABLE core_notes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"});
-  db->migrate("core", migrations);
-  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'core'"), 3);
-  // v3 ran after v2 although listed first: the row has the v2 column.
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM core_notes WHERE pinned = 0 AND body = 'from v3'"),
-            1);
-}
-
-TEST_F(SqliteDatabaseTest, OwnersHaveSeparateVersions) {
-  auto db = openSqlite(options());
-  db->migrate("core", kCoreV1);
-  const std::vector<Migration> chat = {{1, "CREATE TABLE chat_rooms(id INTEGER PRIMARY KEY);"}};
-  db->migrate("chat", chat);
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM schema_migrations"), 2);
-  EXPECT_EQ(scalar(*db, "SELECT version FROM schema_migrations WHERE owner = 'chat'"), 1);
+  contract::migrationsApplyOnceAndInOrder([this] { return openSqlite(options()); });
 }
 
 TEST_F(SqliteDatabaseTest, FailingMigrationRollsBackAndThrows) {
@@ -177,69 +147,26 @@ TEST_F(SqliteDatabaseTest, RoundTripsEveryValueType) {
   EXPECT_EQ(both.rows[1][1], Value{-0.125});
 }
 
+// Also checks that a failing unit rolls back all its statements.
 TEST_F(SqliteDatabaseTest, ChangesCountRowsPerStatement) {
-  auto db = openSqlite(options());
-  db->migrate("t", std::vector<Migration>{{1,
-                                           "CREATE TABLE t_n(k INTEGER PRIMARY KEY, v INTEGER);"
-                                           "INSERT INTO t_n VALUES (1, 0), (2, 0), (3, 5);"}});
-  const Statement statements[] = {{"UPDATE t_n SET v = v + 1 WHERE v = ?", {std::int64_t{0}}},
-                                  {"DELETE FROM t_n WHERE k = ?", {std::int64_t{99}}},
-                                  {"DELETE FROM t_n WHERE v > ?", {std::int64_t{4}}}};
-  const WriteResult result = db->write(statements);
-  ASSERT_TRUE(result.ok()) << result.error.message;
-  EXPECT_EQ(result.changes, (std::vector<std::int64_t>{2, 0, 1}));
+  contract::failingUnitRollsBackAndChangesAreCounted(*openSqlite(options()));
 }
 
-TEST_F(SqliteDatabaseTest, QueryErrorsAreReportedNotThrown) {
+// Also checks that foreign keys are enforced.
+TEST_F(SqliteDatabaseTest, ErrorsAreReportedWithTheirKind) {
+  contract::errorsAreReportedWithTheirKind(*openSqlite(options()));
+}
+
+TEST_F(SqliteDatabaseTest, QueryThatWritesChangesNothing) {
   auto db = openSqlite(options());
-  const QueryResult syntax = db->query("SELEKT nothing", {});
-  EXPECT_EQ(syntax.error.kind, Kind::other);
-  EXPECT_FALSE(syntax.error.message.empty());
-
-  const QueryResult arity = db->query("SELECT ?", {});
-  EXPECT_EQ(arity.error.kind, Kind::other);
-
-  const QueryResult two = db->query("SELECT 1; SELECT 2", {});
-  EXPECT_EQ(two.error.kind, Kind::other);
-
-  // Read connections refuse writes: those go through write().
-  const QueryResult sneaky = db->query("CREATE TABLE sneaky(x)", {});
-  EXPECT_FALSE(sneaky.ok());
+  EXPECT_FALSE(db->query("CREATE TABLE sneaky(x)", {}).ok());
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'sneaky'"), 0);
 }
 
-TEST_F(SqliteDatabaseTest, WriteErrorsAreReported) {
+TEST_F(SqliteDatabaseTest, WriteWithMissingParameterIsAnError) {
   auto db = openSqlite(options());
   db->migrate("t", std::vector<Migration>{{1, "CREATE TABLE t_u(k INTEGER PRIMARY KEY);"}});
-  EXPECT_EQ(writeOne(*db, "INSERT INTO t_nope VALUES (1)").error.kind, Kind::other);
   EXPECT_EQ(writeOne(*db, "INSERT INTO t_u VALUES (?)", {}).error.kind, Kind::other);
-  EXPECT_EQ(writeOne(*db, "COMMIT").error.kind, Kind::other);
-  ASSERT_TRUE(writeOne(*db, "INSERT INTO t_u VALUES (?)", {std::int64_t{1}}).ok());
-  const WriteResult duplicate = writeOne(*db, "INSERT INTO t_u VALUES (?)", {std::int64_t{1}});
-  EXPECT_EQ(duplicate.error.kind, Kind::constraint);
-  EXPECT_TRUE(duplicate.changes.empty());
-  EXPECT_TRUE(db->write({}).ok());
-}
-
-TEST_F(SqliteDatabaseTest, FailingUnitRollsBackAllItsStatements) {
-  auto db = openSqlite(options());
-  db->migrate("t", std::vector<Migration>{{1,
-                                           "CREATE TABLE t_u(k INTEGER PRIMARY KEY);"
-                                           "INSERT INTO t_u VALUES (1);"}});
-  const Statement unit[] = {{"INSERT INTO t_u VALUES (?)", {std::int64_t{2}}},
-                            {"INSERT INTO t_u VALUES (?)", {std::int64_t{1}}}};
-  EXPECT_EQ(db->write(unit).error.kind, Kind::constraint);
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_u"), 1);
-}
-
-TEST_F(SqliteDatabaseTest, ForeignKeysAreEnforced) {
-  auto db = openSqlite(options());
-  db->migrate("t",
-              std::vector<Migration>{{1,
-                                      "CREATE TABLE t_parent(id INTEGER PRIMARY KEY);"
-                                      "CREATE TABLE t_child(p INTEGER REFERENCES t_parent(id));"}});
-  EXPECT_EQ(writeOne(*db, "INSERT INTO t_child VALUES (?)", {std::int64_t{7}}).error.kind,
-            Kind::constraint);
 }
 
 TEST_F(SqliteDatabaseTest, ReadsSeeCommittedWrites) {
@@ -281,34 +208,7 @@ TEST_F(SqliteDatabaseTest, ConcurrentWritersEachCommitExactlyOnce) {
 }
 
 TEST_F(SqliteDatabaseTest, ConcurrentFailingUnitsDoNotAffectOthers) {
-  auto db = openSqlite(options(false));
-  db->migrate("t", std::vector<Migration>{{1,
-                                           "CREATE TABLE t_k(k INTEGER PRIMARY KEY, w INTEGER);"
-                                           "INSERT INTO t_k VALUES (-1, -1);"}});
-  constexpr int kWriters = 8;
-  constexpr int kUnits = 100;
-  std::vector<int> wrong(kWriters, 0);
-  std::vector<std::thread> threads;
-  for (int w = 0; w < kWriters; ++w) {
-    threads.emplace_back([&, w] {
-      for (int s = 0; s < kUnits; ++s) {
-        const std::int64_t key = w * kUnits + s;
-        const bool bad = s % 3 == 0;
-        // A bad unit inserts its own row, then collides with row -1.
-        std::vector<Statement> unit = {{"INSERT INTO t_k VALUES (?, ?)", {key, std::int64_t{w}}}};
-        if (bad)
-          unit.push_back({"INSERT INTO t_k VALUES (?, ?)", {std::int64_t{-1}, std::int64_t{w}}});
-        const WriteResult result = db->write(unit);
-        const Kind expected = bad ? Kind::constraint : Kind::none;
-        if (result.error.kind != expected) ++wrong[w];
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  for (int w = 0; w < kWriters; ++w) EXPECT_EQ(wrong[w], 0) << "writer " << w;
-  const std::int64_t goodPerWriter = kUnits - (kUnits + 2) / 3;
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_k WHERE k >= 0"), kWriters * goodPerWriter);
-  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_k WHERE k >= 0 AND k % 100 % 3 = 0"), 0);
+  contract::concurrentFailingUnitsDoNotAffectOthers(*openSqlite(options(false)), 8, 100);
 }
 
 TEST_F(SqliteDatabaseTest, DataSurvivesReopen) {
