@@ -5,40 +5,36 @@
 // messageable at most that much later. Bounded: cleared when full.
 // Thread-safe (one mutex, held only for a hash lookup).
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
-#include <unordered_map>
 
+#include "common/expiring_keys.h"
 #include "wind/sdk/ids.h"
 
 namespace wind::plugins::chat {
 
 class KnownUsers {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = ExpiringClock;
   static constexpr std::size_t kMaxUsers = 1 << 16;
 
-  explicit KnownUsers(Clock::duration ttl) : ttl_(ttl) {}
+  explicit KnownUsers(Clock::duration ttl) : seen_(ttl, kMaxUsers) {}
 
   // True when `user` was found less than ttl before `now`.
   bool contains(sdk::UserId user, Clock::time_point now) const {
     const std::lock_guard lock(mutex_);
-    auto it = seen_.find(sdk::value(user));
-    return it != seen_.end() && now - it->second < ttl_;
+    return seen_.contains(sdk::value(user), now);
   }
   // `user` was found at `now`.
   void remember(sdk::UserId user, Clock::time_point now) {
     const std::lock_guard lock(mutex_);
-    if (seen_.size() >= kMaxUsers) seen_.clear();
-    seen_[sdk::value(user)] = now;
+    seen_.remember(sdk::value(user), now);
   }
 
  private:
-  const Clock::duration ttl_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, Clock::time_point> seen_;
+  ExpiringKeys<std::uint64_t> seen_;
 };
 
 }  // namespace wind::plugins::chat

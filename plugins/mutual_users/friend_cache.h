@@ -10,22 +10,21 @@
 // Bounded: cleared when full. Thread-safe (one mutex, held only for a hash
 // lookup).
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
-#include <unordered_map>
 
+#include "common/expiring_keys.h"
 #include "wind/sdk/ids.h"
 
 namespace wind::plugins::mutual_users {
 
 class FriendCache {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = ExpiringClock;
   static constexpr std::size_t kMaxPairs = 1 << 16;
 
-  explicit FriendCache(Clock::duration ttl) : ttl_(ttl) {}
+  explicit FriendCache(Clock::duration ttl) : pairs_(ttl, kMaxPairs) {}
 
   // A token for remember(): take it BEFORE reading storage.
   std::uint64_t generation() const {
@@ -35,22 +34,20 @@ class FriendCache {
   // True when a and b were remembered as friends less than ttl before `now`.
   bool contains(sdk::UserId a, sdk::UserId b, Clock::time_point now) const {
     const std::lock_guard lock(mutex_);
-    auto it = pairs_.find(key(a, b));
-    return it != pairs_.end() && now - it->second < ttl_;
+    return pairs_.contains(key(a, b), now);
   }
   // Records a friendship read from storage at `now`, unless a removal
   // happened since `generation` was taken.
   void remember(sdk::UserId a, sdk::UserId b, std::uint64_t generation, Clock::time_point now) {
     const std::lock_guard lock(mutex_);
     if (generation != generation_) return;
-    if (pairs_.size() >= kMaxPairs) pairs_.clear();
-    pairs_[key(a, b)] = now;
+    pairs_.remember(key(a, b), now);
   }
   // After a removal of the friendship of a and b committed.
   void forget(sdk::UserId a, sdk::UserId b) {
     const std::lock_guard lock(mutex_);
     ++generation_;
-    pairs_.erase(key(a, b));
+    pairs_.forget(key(a, b));
   }
 
  private:
@@ -70,9 +67,8 @@ class FriendCache {
     return x < y ? Key{x, y} : Key{y, x};
   }
 
-  const Clock::duration ttl_;
   mutable std::mutex mutex_;
-  std::unordered_map<Key, Clock::time_point, KeyHash> pairs_;
+  ExpiringKeys<Key, KeyHash> pairs_;
   std::uint64_t generation_ = 0;
 };
 
