@@ -12,6 +12,7 @@ namespace {
 
 using session::testing::FakeLink;
 using session::testing::FakeTransport;
+using session::testing::NullHandler;
 
 // Records what the delivery asks of the bus.
 class RecordingBus final : public Bus {
@@ -25,14 +26,6 @@ class RecordingBus final : public Bus {
   }
   void revokeToken(std::string_view hash) noexcept override { events.push_back("revoke " + std::string(hash)); }
   std::vector<std::string> events;
-};
-
-class NullHandler final : public gateway::ConnectionHandler {
- public:
-  void onText(std::string_view) override {}
-  void onBinary() override {}
-  void onDeadline() override {}
-  void onClosed() override {}
 };
 
 class ClusterDeliveryTest : public ::testing::Test {

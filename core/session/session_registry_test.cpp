@@ -11,14 +11,7 @@ namespace {
 
 using testing::FakeLink;
 using testing::FakeTransport;
-
-class NullHandler final : public gateway::ConnectionHandler {
- public:
-  void onText(std::string_view) override {}
-  void onBinary() override {}
-  void onDeadline() override {}
-  void onClosed() override {}
-};
+using testing::NullHandler;
 
 class RegistryTest : public ::testing::Test {
  protected:

@@ -50,6 +50,16 @@ class FakeLink final : public gateway::Link {
   std::string peer_ = "127.0.0.1:1";
 };
 
+// A connection handler that ignores everything: for tests that only need a
+// registered connection.
+class NullHandler final : public gateway::ConnectionHandler {
+ public:
+  void onText(std::string_view) override {}
+  void onBinary() override {}
+  void onDeadline() override {}
+  void onClosed() override {}
+};
+
 // Posted work waits in a queue until runPosted()/awaitPosts(); connections
 // that were detached are skipped, as the real transport does.
 class FakeTransport final : public gateway::Transport {
