@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -41,7 +40,6 @@ int threadsWithNice(int nice) {
 }
 
 TEST(PasswordHasher, WorkersRunAtTheLowestPriority) {
-  errno = 0;
   if (::getpriority(PRIO_PROCESS, 0) == PasswordHasher::kHashNice) GTEST_SKIP() << "the test itself runs at nice 19";
   const int before = threadsWithNice(PasswordHasher::kHashNice);
   PasswordHasher hasher(PasswordCost::minimum(), {.threads = 3, .maxQueued = 8});
