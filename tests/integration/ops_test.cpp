@@ -154,15 +154,20 @@ std::string sendFrame(const std::string& room, const std::string& content) {
   return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" + content + R"("}})";
 }
 
-// Sends one DM and waits for the sender's own copy: by then it is committed.
-std::string sendCommitted(Ws& socket, const std::string& room, const std::string& content) {
-  socket.send(sendFrame(room, content));
+// Waits for the chat message with `content` on `socket`; returns its id.
+std::string awaitChat(Ws& socket, const std::string& content) {
   for (;;) {
     auto frame = socket.expectJson();
     if (frame->optValue<std::string>("type", "") != "chat") continue;
     auto payload = frame->getObject("payload");
     if (payload->optValue<std::string>("content", "") == content) return payload->getValue<std::string>("id");
   }
+}
+
+// Sends one DM and waits for the sender's own copy: by then it is committed.
+std::string sendCommitted(Ws& socket, const std::string& room, const std::string& content) {
+  socket.send(sendFrame(room, content));
+  return awaitChat(socket, content);
 }
 
 // ---- /metrics -----------------------------------------------------------------
@@ -184,6 +189,9 @@ TEST_F(Metrics, ParsesAsPrometheusTextAndCountersMoveWithTraffic) {
   auto b = connectAs(bob);
   befriend(alice, *a, bob, *b);
   sendCommitted(*a, roomOf(alice, bob), "hello");
+  // The two copies leave from different event loops after the commit: wait
+  // for bob's too before counting frames out.
+  awaitChat(*b, "hello");
   a->send(R"({"type":"no_such_type","payload":{}})");
   a->expectError(4000);
 
