@@ -33,7 +33,8 @@ struct HasherLimits {
 
 class PasswordHasher {
  public:
-  // The workers' nice value (the lowest priority), set by each worker on itself.
+  // The workers' nice value (the lowest), set by each worker on itself along
+  // with the SCHED_IDLE policy.
   static constexpr int kHashNice = 19;
 
   enum class Verdict { match, mismatch, busy };
