@@ -80,11 +80,14 @@ std::optional<Options> parseArguments(int argc, char** argv) {
 }
 
 void printUsage() {
-  std::cout << "usage: wind-server [-c FILE] [--check-config] [--print-default-config] [--version]\n"
-               "  -c, --config FILE        configuration file (default " << kDefaultConfigPath << ")\n"
-               "  --check-config           validate the configuration and exit\n"
-               "  --print-default-config   print every key with its default and exit\n"
-               "  --version                print version, SDK ABI and build fingerprint\n";
+  std::cout
+      << "usage: wind-server [-c FILE] [--check-config] [--print-default-config] [--version]\n"
+         "  -c, --config FILE        configuration file (default "
+      << kDefaultConfigPath
+      << ")\n"
+         "  --check-config           validate the configuration and exit\n"
+         "  --print-default-config   print every key with its default and exit\n"
+         "  --version                print version, SDK ABI and build fingerprint\n";
 }
 
 // Blocks the signals the main thread waits for, before any thread starts,
@@ -130,7 +133,8 @@ void waitForTermination(const sigset_t& set, Poco::Logger& logger, admin::Reload
   }
 }
 
-std::unique_ptr<storage::Database> openStorage(const config::Config& config, metrics::Registry& metrics) {
+std::unique_ptr<storage::Database> openStorage(const config::Config& config,
+                                               metrics::Registry& metrics) {
   if (config.storage.driver == config::StorageDriver::postgresql) {
     storage::PostgresOptions options;
     options.url = config.storage.url;
@@ -152,19 +156,22 @@ std::unique_ptr<storage::Database> openStorage(const config::Config& config, met
 class SessionFactoryRelay final : public gateway::SessionFactory {
  public:
   void bind(gateway::SessionFactory& factory) { factory_ = &factory; }
-  std::unique_ptr<gateway::ConnectionHandler> open(gateway::Link& link) override { return factory_->open(link); }
+  std::unique_ptr<gateway::ConnectionHandler> open(gateway::Link& link) override {
+    return factory_->open(link);
+  }
 
  private:
   gateway::SessionFactory* factory_ = nullptr;
 };
 
-std::optional<std::string> environmentValue(const config::Environment& environment, const std::string& name) {
+std::optional<std::string> environmentValue(const config::Environment& environment,
+                                            const std::string& name) {
   const auto it = environment.find(name);
   return it == environment.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
-int serve(const config::Config& config, const std::string& configPath, const config::Environment& environment,
-          const sigset_t& signals) {
+int serve(const config::Config& config, const std::string& configPath,
+          const config::Environment& environment, const sigset_t& signals) {
   Poco::Logger& logger = log::get("wind");
   ids::SystemClock clock;
   ids::SnowflakeGenerator ids(config.server.nodeId, clock);
@@ -189,7 +196,8 @@ int serve(const config::Config& config, const std::string& configPath, const con
   session::SessionRegistry registry(gateway);
   registry.setWireMetrics(wire);
   // Losing the node id to another node while Redis was away: stop cleanly, as on SIGTERM.
-  auto bus = cluster::makeBus(config, metrics, log::get("wind.cluster"), [] { ::kill(::getpid(), SIGTERM); });
+  auto bus = cluster::makeBus(config, metrics, log::get("wind.cluster"),
+                              [] { ::kill(::getpid(), SIGTERM); });
   cluster::ClusterDelivery delivery(registry, *bus);
   accounts.addRevocationListener(delivery);
   bus->start(delivery);
@@ -197,43 +205,50 @@ int serve(const config::Config& config, const std::string& configPath, const con
   plugin_host::PluginHost plugins(config, *database, accounts, delivery, ids, clock, metrics,
                                   log::get("wind.plugins"));
   plugins.loadAll();
-  session::SessionFactoryImpl sessions(config, plugins.routes(), accounts, accounts, gateway, registry, workers,
-                                       log::get("wind.session"), &wire);
+  session::SessionFactoryImpl sessions(config, plugins.routes(), accounts, accounts, gateway,
+                                       registry, workers, log::get("wind.session"), &wire);
   relay.bind(sessions);
-  admin::registerGauges(metrics, {[&gateway] { return gateway.connectionCount(); },
-                                  [&registry] { return registry.authenticatedCount(); },
-                                  [&gateway] { return gateway.outboundBacklogBytes(); },
-                                  config.email.transport == config::MailTransport::smtp ? config.email.outbox : ""});
+  admin::registerGauges(
+      metrics, {[&gateway] { return gateway.connectionCount(); },
+                [&registry] { return registry.authenticatedCount(); },
+                [&gateway] { return gateway.outboundBacklogBytes(); },
+                config.email.transport == config::MailTransport::smtp ? config.email.outbox : ""});
 
-  admin::Reloader reloader(configPath, environment, config, [&](const config::Config& next) {
-    log::setLevel(next.log.level);
-    accounts.setLoginAttemptsPerMinute(next.auth.loginAttemptsPerMinute);
-    gateway.setMaxConnections(next.server.maxConnections);
-    sessions.setLimits(next);
-  }, log::get("wind.admin"), [&plugins](const config::Config& next, std::vector<std::string>& applied,
-                                       std::vector<std::string>& needRestart) {
-    plugins.reconfigure(next.plugins, applied, needRestart);
-  });
+  admin::Reloader reloader(
+      configPath, environment, config,
+      [&](const config::Config& next) {
+        log::setLevel(next.log.level);
+        accounts.setLoginAttemptsPerMinute(next.auth.loginAttemptsPerMinute);
+        gateway.setMaxConnections(next.server.maxConnections);
+        sessions.setLimits(next);
+      },
+      log::get("wind.admin"),
+      [&plugins](const config::Config& next, std::vector<std::string>& applied,
+                 std::vector<std::string>& needRestart) {
+        plugins.reconfigure(next.plugins, applied, needRestart);
+      });
   admin::Commands commands({*database, delivery, [&gateway] { return gateway.connectionCount(); },
                             [&registry] { return registry.authenticatedCount(); },
                             [&plugins] { return plugins.plugins(); }, reloader,
                             std::filesystem::absolute(configPath).string(), environment,
                             log::get("wind.admin")});
-  admin::SocketServer adminSocket(config.admin.socket,
-                                  [&commands](const std::string& line) { return commands.handle(line); },
-                                  log::get("wind.admin"));
+  admin::SocketServer adminSocket(
+      config.admin.socket, [&commands](const std::string& line) { return commands.handle(line); },
+      log::get("wind.admin"));
 
   auto ready = [&] { return plugins.allLoaded() && database->ping(); };
   auto metricsText = [&] { return metrics.renderPrometheus(); };
   http::HttpServer http(config, accounts, gateway, ready, metricsText, log::get("wind.http"));
   std::unique_ptr<admin::MetricsServer> metricsServer;
-  if (!config.metrics.listen.empty()) metricsServer = std::make_unique<admin::MetricsServer>(config.metrics.listen, metricsText);
+  if (!config.metrics.listen.empty())
+    metricsServer = std::make_unique<admin::MetricsServer>(config.metrics.listen, metricsText);
   gateway.start();
   http.start();
   if (metricsServer) {
     metricsServer->start();
-    logger.information("metrics on http://" + config.metrics.listen.substr(0, config.metrics.listen.rfind(':')) +
-                       ":" + std::to_string(metricsServer->port()) + "/metrics");
+    logger.information("metrics on http://" +
+                       config.metrics.listen.substr(0, config.metrics.listen.rfind(':')) + ":" +
+                       std::to_string(metricsServer->port()) + "/metrics");
   }
   if (!config.admin.socket.empty()) {
     // windctl is a convenience: the server serves without it (and says why).
@@ -244,7 +259,8 @@ int serve(const config::Config& config, const std::string& configPath, const con
       logger.error(std::string("admin socket disabled: ") + e.what());
     }
   }
-  logger.information("listening on http://" + config.server.listenHost + ":" + std::to_string(http.port()));
+  logger.information("listening on http://" + config.server.listenHost + ":" +
+                     std::to_string(http.port()));
   notifier.notify("READY=1\nMAINPID=" + std::to_string(::getpid()));
 
   waitForTermination(signals, logger, reloader, notifier);
@@ -273,8 +289,8 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (options->version) {
-    std::cout << "wind-server " << WIND_VERSION << "\nSDK ABI " << sdk::kAbiVersion << " (SDK " << sdk::kSdkVersion
-              << ")\nbuild fingerprint " << sdk::kBuildFingerprint << "\n";
+    std::cout << "wind-server " << WIND_VERSION << "\nSDK ABI " << sdk::kAbiVersion << " (SDK "
+              << sdk::kSdkVersion << ")\nbuild fingerprint " << sdk::kBuildFingerprint << "\n";
     return kExitOk;
   }
   if (options->printDefaults) {

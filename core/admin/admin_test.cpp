@@ -16,7 +16,8 @@ namespace wind::admin {
 namespace {
 
 std::string tempPath(const std::string& leaf) {
-  return (std::filesystem::temp_directory_path() / (leaf + "-" + std::to_string(::getpid()))).string();
+  return (std::filesystem::temp_directory_path() / (leaf + "-" + std::to_string(::getpid())))
+      .string();
 }
 
 TEST(AdminReload, DiffSeparatesReloadableKeysFromRestartSections) {
@@ -31,15 +32,17 @@ TEST(AdminReload, DiffSeparatesReloadableKeysFromRestartSections) {
   std::vector<std::string> reloadable;
   std::vector<std::string> restart;
   diffConfigs(a, b, reloadable, restart);
-  EXPECT_EQ(reloadable, (std::vector<std::string>{"log.level", "server.max_connections", "websocket.frames_burst",
-                                                  "websocket.heartbeat_grace"}));
+  EXPECT_EQ(reloadable,
+            (std::vector<std::string>{"log.level", "server.max_connections",
+                                      "websocket.frames_burst", "websocket.heartbeat_grace"}));
   EXPECT_EQ(restart, (std::vector<std::string>{"websocket", "cluster"}));
 }
 
 TEST(AdminReload, InvalidFileKeepsTheOldConfiguration) {
   int applied = 0;
-  Reloader reloader(tempPath("wind-missing.yaml"), {}, config::Config{}, [&](const config::Config&) { ++applied; },
-                    Poco::Logger::get("test"));
+  Reloader reloader(
+      tempPath("wind-missing.yaml"), {}, config::Config{},
+      [&](const config::Config&) { ++applied; }, Poco::Logger::get("test"));
   const ReloadResult result = reloader.reload();
   EXPECT_FALSE(result.ok);
   EXPECT_FALSE(result.error.empty());
@@ -52,7 +55,8 @@ TEST(AdminReload, PluginHookRunsFirstAndCanRejectTheReload) {
   int applied = 0;
   bool reject = true;
   Reloader reloader(
-      path, {}, config::Config{}, [&](const config::Config&) { ++applied; }, Poco::Logger::get("test"),
+      path, {}, config::Config{}, [&](const config::Config&) { ++applied; },
+      Poco::Logger::get("test"),
       [&](const config::Config&, std::vector<std::string>& keys, std::vector<std::string>&) {
         if (reject) throw std::runtime_error("plugins.chat.max_length: too small");
         keys.emplace_back("plugins.chat.max_length");
@@ -72,7 +76,9 @@ TEST(AdminReload, PluginHookRunsFirstAndCanRejectTheReload) {
 
 TEST(AdminSocket, AnswersOneLinePerConnection) {
   const std::string path = tempPath("wind-admin-test.sock");
-  SocketServer server(path, [](const std::string& request) { return "echo:" + request; }, Poco::Logger::get("test"));
+  SocketServer server(
+      path, [](const std::string& request) { return "echo:" + request; },
+      Poco::Logger::get("test"));
   server.start();
   EXPECT_EQ(call(path, "hello"), "echo:hello");
   EXPECT_EQ(call(path, "again"), "echo:again");

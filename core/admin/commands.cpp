@@ -36,7 +36,8 @@ Object::Ptr failure(const std::string& message) {
 }
 
 std::string textField(const Object::Ptr& request, const std::string& key) {
-  if (!request->has(key) || !request->get(key).isString()) throw BadRequest("missing string field \"" + key + "\"");
+  if (!request->has(key) || !request->get(key).isString())
+    throw BadRequest("missing string field \"" + key + "\"");
   return request->getValue<std::string>(key);
 }
 
@@ -68,11 +69,13 @@ Object::Ptr userObject(const storage::Row& row) {
   return user;
 }
 
-constexpr const char* kUserColumns = "SELECT id, name, email, verified, disabled, created_at FROM users";
+constexpr const char* kUserColumns =
+    "SELECT id, name, email, verified, disabled, created_at FROM users";
 
 }  // namespace
 
-Commands::Commands(ServerParts parts) : parts_(std::move(parts)), started_(std::chrono::steady_clock::now()) {}
+Commands::Commands(ServerParts parts)
+    : parts_(std::move(parts)), started_(std::chrono::steady_clock::now()) {}
 
 std::string Commands::handle(const std::string& requestLine) noexcept {
   std::string command = "?";
@@ -151,21 +154,25 @@ Object::Ptr Commands::usersList() {
 std::int64_t Commands::userId(const Object::Ptr& request) {
   const std::string user = textField(request, "user");
   std::int64_t numeric = -1;
-  if (!user.empty() && user.find_first_not_of("0123456789") == std::string::npos && user.size() < 19) {
+  if (!user.empty() && user.find_first_not_of("0123456789") == std::string::npos &&
+      user.size() < 19) {
     numeric = std::stoll(user);
   }
-  const auto rows = checkedQuery(parts_.database, "SELECT id FROM users WHERE name_key = lower(?) OR id = ?",
-                                 {storage::Value{user}, storage::Value{numeric}});
+  const auto rows =
+      checkedQuery(parts_.database, "SELECT id FROM users WHERE name_key = lower(?) OR id = ?",
+                   {storage::Value{user}, storage::Value{numeric}});
   if (rows.rows.empty()) throw BadRequest("no user \"" + user + "\"");
   return sdk::integerAt(rows.rows.front(), 0);
 }
 
 Object::Ptr Commands::userShow(const Object::Ptr& request) {
   const std::int64_t id = userId(request);
-  const auto rows = checkedQuery(parts_.database, std::string(kUserColumns) + " WHERE id = ?", {storage::Value{id}});
+  const auto rows = checkedQuery(parts_.database, std::string(kUserColumns) + " WHERE id = ?",
+                                 {storage::Value{id}});
   Object::Ptr user = userObject(rows.rows.front());
   const auto tokens = checkedQuery(
-      parts_.database, "SELECT count(*) FROM tokens WHERE user_id = ? AND revoked = 0 AND expires_at > ?",
+      parts_.database,
+      "SELECT count(*) FROM tokens WHERE user_id = ? AND revoked = 0 AND expires_at > ?",
       {storage::Value{id}, storage::Value{static_cast<std::int64_t>(
                                std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
@@ -175,9 +182,9 @@ Object::Ptr Commands::userShow(const Object::Ptr& request) {
 }
 
 std::size_t Commands::revokeAll(std::int64_t user) {
-  const auto hashes =
-      checkedQuery(parts_.database, "SELECT token_hash FROM tokens WHERE user_id = ? AND revoked = 0",
-                   {storage::Value{user}});
+  const auto hashes = checkedQuery(
+      parts_.database, "SELECT token_hash FROM tokens WHERE user_id = ? AND revoked = 0",
+      {storage::Value{user}});
   const std::vector<storage::Statement> update{
       {"UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0", {storage::Value{user}}}};
   checkWrite(parts_.database.write(update));
@@ -188,7 +195,8 @@ std::size_t Commands::revokeAll(std::int64_t user) {
 Object::Ptr Commands::setDisabled(const Object::Ptr& request, bool disabled) {
   const std::int64_t id = userId(request);
   const std::vector<storage::Statement> update{
-      {"UPDATE users SET disabled = ? WHERE id = ?", {storage::Value{std::int64_t{disabled ? 1 : 0}}, storage::Value{id}}}};
+      {"UPDATE users SET disabled = ? WHERE id = ?",
+       {storage::Value{std::int64_t{disabled ? 1 : 0}}, storage::Value{id}}}};
   checkWrite(parts_.database.write(update));
   Object::Ptr result = new Object;
   result->set("id", std::to_string(id));
@@ -245,7 +253,8 @@ Object::Ptr Commands::backup(const Object::Ptr& request) {
 
 Object::Ptr Commands::reload() {
   const ReloadResult reloaded = parts_.reloader.reload();
-  if (!reloaded.ok) throw BadRequest("configuration rejected, the old one stays: " + reloaded.error);
+  if (!reloaded.ok)
+    throw BadRequest("configuration rejected, the old one stays: " + reloaded.error);
   Object::Ptr result = new Object;
   result->set("applied", strings(reloaded.applied));
   result->set("need_restart", strings(reloaded.needRestart));

@@ -24,7 +24,7 @@ namespace wind::admin {
 // outlive the Commands; the functions are called on the admin thread.
 struct ServerParts {
   storage::Database& database;
-  auth::RevocationListener& revocations;   // closes a revoked token's sockets with 4002
+  auth::RevocationListener& revocations;  // closes a revoked token's sockets with 4002
   std::function<std::size_t()> openConnections;
   std::function<std::size_t()> authenticatedConnections;
   std::function<std::vector<plugin_host::LoadedPluginInfo>()> plugins;

@@ -15,7 +15,8 @@ std::string findLibrary(const config::Config& config, const config::PluginConfig
   for (const auto& dir : config.pluginDirs) {
     const auto candidate = std::filesystem::path(dir) / (plugin.name + ".so");
     std::error_code ec;
-    if (std::filesystem::is_regular_file(candidate, ec)) return std::filesystem::absolute(candidate, ec).string();
+    if (std::filesystem::is_regular_file(candidate, ec))
+      return std::filesystem::absolute(candidate, ec).string();
   }
   throw plugin_host::PluginLoadError(plugin.mark.toString() + ": plugins." + plugin.name + ": " +
                                      plugin.name + ".so not found in plugin_dirs");
@@ -41,8 +42,9 @@ CheckedPlugin dryLoad(const config::Config& config, const config::PluginConfig& 
   for (const auto& spec : info.types) {
     const auto [owner, fresh] = owners.emplace(spec.type, plugin.name);
     if (!fresh || spec.type == "auth") {
-      throw plugin_host::PluginLoadError("type \"" + spec.type + "\" is claimed by plugin \"" + plugin.name +
-                                         "\" and by " + (fresh ? "the core" : "plugin \"" + owner->second + "\""));
+      throw plugin_host::PluginLoadError("type \"" + spec.type + "\" is claimed by plugin \"" +
+                                         plugin.name + "\" and by " +
+                                         (fresh ? "the core" : "plugin \"" + owner->second + "\""));
     }
     checked.types.push_back(spec.type);
   }
@@ -56,7 +58,8 @@ ConfigCheck checkConfiguration(const std::string& path, const config::Environmen
   try {
     const config::Config config = config::load(path, environment);
     std::map<std::string, std::string> owners;
-    for (const auto& plugin : config.plugins) result.plugins.push_back(dryLoad(config, plugin, owners));
+    for (const auto& plugin : config.plugins)
+      result.plugins.push_back(dryLoad(config, plugin, owners));
     result.ok = true;
   } catch (const std::exception& e) {
     result.error = e.what();

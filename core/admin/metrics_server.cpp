@@ -16,7 +16,8 @@ using Poco::Net::HTTPResponse;
 class MetricsHandler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit MetricsHandler(const std::function<std::string()>& render) : render_(render) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     const bool ok = request.getURI() == "/metrics" && request.getMethod() == "GET";
     const std::string body = ok ? render_() : "not found\n";
     response.setStatus(ok ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_NOT_FOUND);
@@ -32,7 +33,8 @@ class MetricsHandler final : public Poco::Net::HTTPRequestHandler {
 class MetricsFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit MetricsFactory(std::function<std::string()> render) : render_(std::move(render)) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new MetricsHandler(render_);
   }
 
@@ -50,7 +52,8 @@ MetricsServer::MetricsServer(const std::string& listen, std::function<std::strin
   port_ = socket.address().port();
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(2);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new MetricsFactory(std::move(render)), socket, params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new MetricsFactory(std::move(render)), socket,
+                                                    params);
 }
 
 MetricsServer::~MetricsServer() { server_->stopAll(true); }

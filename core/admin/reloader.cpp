@@ -19,21 +19,24 @@ void copyReloadableWebSocket(const config::Config& from, config::Config& to) {
 
 }  // namespace
 
-void diffConfigs(const config::Config& a, const config::Config& b, std::vector<std::string>& reloadable,
-                 std::vector<std::string>& restart) {
+void diffConfigs(const config::Config& a, const config::Config& b,
+                 std::vector<std::string>& reloadable, std::vector<std::string>& restart) {
   if (a.log.level != b.log.level) reloadable.emplace_back("log.level");
   if (a.auth.loginAttemptsPerMinute != b.auth.loginAttemptsPerMinute) {
     reloadable.emplace_back("auth.login_attempts_per_minute");
   }
-  if (a.server.maxConnections != b.server.maxConnections) reloadable.emplace_back("server.max_connections");
+  if (a.server.maxConnections != b.server.maxConnections)
+    reloadable.emplace_back("server.max_connections");
   if (a.websocket.framesPerSecond != b.websocket.framesPerSecond) {
     reloadable.emplace_back("websocket.frames_per_second");
   }
-  if (a.websocket.framesBurst != b.websocket.framesBurst) reloadable.emplace_back("websocket.frames_burst");
+  if (a.websocket.framesBurst != b.websocket.framesBurst)
+    reloadable.emplace_back("websocket.frames_burst");
   if (a.websocket.heartbeatInterval != b.websocket.heartbeatInterval) {
     reloadable.emplace_back("websocket.heartbeat_interval");
   }
-  if (a.websocket.heartbeatGrace != b.websocket.heartbeatGrace) reloadable.emplace_back("websocket.heartbeat_grace");
+  if (a.websocket.heartbeatGrace != b.websocket.heartbeatGrace)
+    reloadable.emplace_back("websocket.heartbeat_grace");
 
   // Compare the rest with the reloadable fields made equal.
   config::Config aRest = a;
@@ -94,7 +97,9 @@ ReloadResult Reloader::reload() {
   copyReloadableWebSocket(next, current_);
   result.ok = true;
   logger_.information("reload: applied [" + joined(result.applied) + "]" +
-                      (result.needRestart.empty() ? "" : "; changed but need a restart: [" + joined(result.needRestart) + "]"));
+                      (result.needRestart.empty()
+                           ? ""
+                           : "; changed but need a restart: [" + joined(result.needRestart) + "]"));
   return result;
 }
 

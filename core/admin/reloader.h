@@ -26,9 +26,9 @@ namespace wind::admin {
 
 struct ReloadResult {
   bool ok = false;
-  std::string error;                         // why the new file was rejected
-  std::vector<std::string> applied;          // keys whose new value now holds
-  std::vector<std::string> needRestart;      // changed keys (or sections) kept as they were
+  std::string error;                     // why the new file was rejected
+  std::vector<std::string> applied;      // keys whose new value now holds
+  std::vector<std::string> needRestart;  // changed keys (or sections) kept as they were
 };
 
 class Reloader {
@@ -41,8 +41,9 @@ class Reloader {
   // `apply`, may throw std::exception for an invalid plugin section (the
   // reload is then rejected and nothing changes), and appends to `applied`
   // and `needRestart` itself (PluginHost::reconfigure).
-  using PluginReconfigure = std::function<void(const config::Config&, std::vector<std::string>& applied,
-                                               std::vector<std::string>& needRestart)>;
+  using PluginReconfigure =
+      std::function<void(const config::Config&, std::vector<std::string>& applied,
+                         std::vector<std::string>& needRestart)>;
   Reloader(std::string path, config::Environment environment, config::Config current,
            std::function<void(const config::Config&)> apply, Poco::Logger& logger,
            PluginReconfigure plugins = {});
@@ -62,7 +63,7 @@ class Reloader {
 
 // The keys of the reloadable settings that differ between `a` and `b`, and
 // the non-reloadable sections that differ. Pure.
-void diffConfigs(const config::Config& a, const config::Config& b, std::vector<std::string>& reloadable,
-                 std::vector<std::string>& restart);
+void diffConfigs(const config::Config& a, const config::Config& b,
+                 std::vector<std::string>& reloadable, std::vector<std::string>& restart);
 
 }  // namespace wind::admin

@@ -20,31 +20,40 @@ std::int64_t spooledMails(const std::string& dir) {
 
 std::string outcomeOf(int status) {
   switch (status) {
-    case 201: return "success";
-    case 400: return "invalid";
-    case 401: return "wrong_credentials";
-    case 403: return "forbidden";
-    case 429: return "rate_limited";
-    default: return "error";
+    case 201:
+      return "success";
+    case 400:
+      return "invalid";
+    case 401:
+      return "wrong_credentials";
+    case 403:
+      return "forbidden";
+    case 429:
+      return "rate_limited";
+    default:
+      return "error";
   }
 }
 
 }  // namespace
 
 void registerGauges(metrics::Registry& registry, GaugeSources sources) {
-  registry.gaugeFunction("wind_connections_open", "WebSocket connections open.", {},
-                         [read = sources.openConnections] { return static_cast<std::int64_t>(read()); });
-  registry.gaugeFunction("wind_connections_authenticated", "WebSocket connections authenticated.", {},
-                         [read = sources.authenticatedConnections] { return static_cast<std::int64_t>(read()); });
+  registry.gaugeFunction(
+      "wind_connections_open", "WebSocket connections open.", {},
+      [read = sources.openConnections] { return static_cast<std::int64_t>(read()); });
+  registry.gaugeFunction(
+      "wind_connections_authenticated", "WebSocket connections authenticated.", {},
+      [read = sources.authenticatedConnections] { return static_cast<std::int64_t>(read()); });
   registry.gaugeFunction("wind_outbound_backlog_bytes",
                          "Bytes queued for WebSockets whose socket is full (slow readers).", {},
                          std::move(sources.outboundBacklog));
   if (!sources.mailSpool.empty()) {
-    registry.gaugeFunction("wind_mail_queue_depth", "Mails in the smtp spool awaiting delivery.", {},
-                           [dir = sources.mailSpool] { return spooledMails(dir); });
+    registry.gaugeFunction("wind_mail_queue_depth", "Mails in the smtp spool awaiting delivery.",
+                           {}, [dir = sources.mailSpool] { return spooledMails(dir); });
   }
-  registry.gauge("wind_build_info", "Always 1; the labels name the build.",
-                 {{"version", WIND_VERSION}, {"abi", std::to_string(sdk::kAbiVersion)}})
+  registry
+      .gauge("wind_build_info", "Always 1; the labels name the build.",
+             {{"version", WIND_VERSION}, {"abi", std::to_string(sdk::kAbiVersion)}})
       .set(1);
 }
 
@@ -61,10 +70,12 @@ std::function<void(int status)> loginCounter(metrics::Registry& registry) {
   };
 }
 
-std::function<void(std::size_t, std::chrono::microseconds)> commitObserver(metrics::Registry& registry) {
-  auto& seconds = registry.histogram("wind_storage_commit_seconds", "Time from BEGIN to the end of COMMIT of a batch.");
-  auto& size = registry.histogram("wind_storage_batch_statements", "Statements committed per batch.", {},
-                                  metrics::sizeBuckets());
+std::function<void(std::size_t, std::chrono::microseconds)> commitObserver(
+    metrics::Registry& registry) {
+  auto& seconds = registry.histogram("wind_storage_commit_seconds",
+                                     "Time from BEGIN to the end of COMMIT of a batch.");
+  auto& size = registry.histogram("wind_storage_batch_statements",
+                                  "Statements committed per batch.", {}, metrics::sizeBuckets());
   return [&seconds, &size](std::size_t statements, std::chrono::microseconds duration) {
     seconds.observe(std::chrono::duration<double>(duration).count());
     size.observe(static_cast<double>(statements));

@@ -21,7 +21,8 @@ struct GaugeSources {
 };
 
 // wind_connections_open, wind_connections_authenticated,
-// wind_outbound_backlog_bytes, wind_mail_queue_depth, wind_build_info. The functions must outlive `registry`'s last render.
+// wind_outbound_backlog_bytes, wind_mail_queue_depth, wind_build_info. The functions must outlive
+// `registry`'s last render.
 void registerGauges(metrics::Registry& registry, GaugeSources sources);
 
 // For Accounts::setLoginObserver: wind_login_attempts_total{outcome=…}. HTTP threads.
@@ -29,6 +30,7 @@ std::function<void(int status)> loginCounter(metrics::Registry& registry);
 
 // For SqliteOptions::onCommit: wind_storage_commit_seconds and
 // wind_storage_batch_statements histograms. Writer thread.
-std::function<void(std::size_t, std::chrono::microseconds)> commitObserver(metrics::Registry& registry);
+std::function<void(std::size_t, std::chrono::microseconds)> commitObserver(
+    metrics::Registry& registry);
 
 }  // namespace wind::admin

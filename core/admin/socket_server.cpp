@@ -90,7 +90,8 @@ SocketServer::~SocketServer() { stop(); }
 void SocketServer::start() {
   const sockaddr_un address = addressOf(path_);
   // A socket file nobody answers on is a leftover of a crash: replace it.
-  if (answers(path_)) throw std::runtime_error("admin socket '" + path_ + "' is in use by another server");
+  if (answers(path_))
+    throw std::runtime_error("admin socket '" + path_ + "' is in use by another server");
   ::unlink(path_.c_str());
   listenFd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listenFd_ < 0) throw std::runtime_error(errnoText("socket", path_));
@@ -139,7 +140,8 @@ void SocketServer::serve() {
 void SocketServer::answer(int client) {
   const std::string request = readLine(client, kClientTimeoutMs);
   if (request.empty()) return;
-  if (!writeAll(client, handler_(request) + "\n")) logger_.warning("admin socket: client left early");
+  if (!writeAll(client, handler_(request) + "\n"))
+    logger_.warning("admin socket: client left early");
 }
 
 std::string call(const std::string& path, const std::string& request) {

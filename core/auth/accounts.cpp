@@ -210,8 +210,8 @@ std::optional<Accounts::Account> Accounts::accountByEmail(const std::string& ema
   if (!result.ok()) throw std::runtime_error(result.error.message);
   if (result.rows.empty()) return std::nullopt;
   const auto& row = result.rows.front();
-  return Account{sdk::integerAt(row, 0), sdk::textAt(row, 1), sdk::textAt(row, 2),
-                 sdk::textAt(row, 3), sdk::integerAt(row, 4) != 0, sdk::integerAt(row, 5) != 0};
+  return Account{sdk::integerAt(row, 0), sdk::textAt(row, 1),         sdk::textAt(row, 2),
+                 sdk::textAt(row, 3),    sdk::integerAt(row, 4) != 0, sdk::integerAt(row, 5) != 0};
 }
 
 Outcome Accounts::login(const std::optional<std::string>& email,

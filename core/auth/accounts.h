@@ -68,7 +68,9 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
                              const std::string& clientAddress);
 
   // Startup only: told the HTTP status of every login attempt (for metrics).
-  void setLoginObserver(std::function<void(int status)> observer) { loginObserver_ = std::move(observer); }
+  void setLoginObserver(std::function<void(int status)> observer) {
+    loginObserver_ = std::move(observer);
+  }
 
   // Configuration reload: the new auth.login_attempts_per_minute. Any thread.
   void setLoginAttemptsPerMinute(unsigned limit) noexcept {
@@ -93,7 +95,8 @@ class Accounts final : public TokenAuthenticator, public UserDirectory {
     bool disabled = false;
   };
 
-  Outcome attemptLogin(const std::optional<std::string>& email, const std::optional<std::string>& password,
+  Outcome attemptLogin(const std::optional<std::string>& email,
+                       const std::optional<std::string>& password,
                        const std::string& clientAddress);
   std::optional<Account> accountByEmail(const std::string& email);
   bool nameTaken(const std::string& name);

@@ -230,17 +230,24 @@ TEST_F(AccountsTest, RegistrationsAreLimitedPerAddress) {
   config_.auth.registrationsPerHour = 3;
   for (int i = 0; i < 3; ++i) {
     const std::string name = "user" + std::to_string(i);
-    EXPECT_EQ(accounts().registerAccount({name, name + "@example.com", "password1"}, "10.7.7.7").status, 201);
+    EXPECT_EQ(
+        accounts().registerAccount({name, name + "@example.com", "password1"}, "10.7.7.7").status,
+        201);
   }
-  const auto limited = accounts().registerAccount({"late", "late@example.com", "password1"}, "10.7.7.7");
+  const auto limited =
+      accounts().registerAccount({"late", "late@example.com", "password1"}, "10.7.7.7");
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.code, 4029);
   ASSERT_TRUE(limited.retryAfter);
   EXPECT_EQ(limited.retryAfter->count(), 3600);
   EXPECT_EQ(count("users"), 3);
-  EXPECT_EQ(accounts().registerAccount({"other", "other@example.com", "password1"}, "10.7.7.8").status, 201);
+  EXPECT_EQ(
+      accounts().registerAccount({"other", "other@example.com", "password1"}, "10.7.7.8").status,
+      201);
   clock_.advance(std::chrono::seconds{3600});
-  EXPECT_EQ(accounts().registerAccount({"late", "late@example.com", "password1"}, "10.7.7.7").status, 201);
+  EXPECT_EQ(
+      accounts().registerAccount({"late", "late@example.com", "password1"}, "10.7.7.7").status,
+      201);
 }
 
 TEST_F(AccountsTest, FailedLoginsAreLimitedPerEmail) {

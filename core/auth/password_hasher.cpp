@@ -93,7 +93,8 @@ void PasswordHasher::work() {
   // (DM p99 +93–169 % in a storm, against +1–4 %; PERFORMANCE.md, T6). Nice
   // 19 stays for kernels that refuse SCHED_IDLE. Lowering one's own
   // priority needs no privilege.
-  [[maybe_unused]] const int ignored = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kHashNice);
+  [[maybe_unused]] const int ignored =
+      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kHashNice);
   const sched_param none{};
   (void)::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &none);
   std::unique_lock lock(mutex_);

@@ -44,7 +44,8 @@ int threadsAtIdlePriority(int nice) {
 }
 
 TEST(PasswordHasher, WorkersRunAtTheLowestPriority) {
-  if (::getpriority(PRIO_PROCESS, 0) == PasswordHasher::kHashNice) GTEST_SKIP() << "the test itself runs at nice 19";
+  if (::getpriority(PRIO_PROCESS, 0) == PasswordHasher::kHashNice)
+    GTEST_SKIP() << "the test itself runs at nice 19";
   const int before = threadsAtIdlePriority(PasswordHasher::kHashNice);
   PasswordHasher hasher(PasswordCost::minimum(), {.threads = 3, .maxQueued = 8});
   ASSERT_TRUE(hasher.hash("warm up"));

@@ -31,7 +31,9 @@ class SlidingWindowLimiter final : public AttemptLimiter {
   // Counts one event for `key` now.
   void record(const std::string& key) override;
   // A new limit for the following checks (configuration reload). Any thread.
-  void setLimit(unsigned limit) noexcept override { limit_.store(limit, std::memory_order_relaxed); }
+  void setLimit(unsigned limit) noexcept override {
+    limit_.store(limit, std::memory_order_relaxed);
+  }
 
  private:
   void expire(std::deque<std::int64_t>& events, std::int64_t now) const;

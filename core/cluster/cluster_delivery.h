@@ -43,7 +43,9 @@ class ClusterDelivery final : public session::Delivery,
 
   // Inbox: what other nodes sent.
   void deliverToUser(sdk::UserId user, std::string frame) noexcept override;
-  void revokeToken(std::string_view tokenHash) noexcept override { registry_.tokenRevoked(tokenHash); }
+  void revokeToken(std::string_view tokenHash) noexcept override {
+    registry_.tokenRevoked(tokenHash);
+  }
   std::vector<sdk::UserId> localUsers() const override { return registry_.users(); }
 
  private:

@@ -19,12 +19,18 @@ class RecordingBus final : public Bus {
  public:
   void start(Inbox&) override {}
   void stop() noexcept override {}
-  void userOnline(sdk::UserId user) noexcept override { events.push_back("online " + std::to_string(sdk::value(user))); }
-  void userOffline(sdk::UserId user) noexcept override { events.push_back("offline " + std::to_string(sdk::value(user))); }
+  void userOnline(sdk::UserId user) noexcept override {
+    events.push_back("online " + std::to_string(sdk::value(user)));
+  }
+  void userOffline(sdk::UserId user) noexcept override {
+    events.push_back("offline " + std::to_string(sdk::value(user)));
+  }
   void sendToUser(sdk::UserId user, const std::string& frame) noexcept override {
     events.push_back("send " + std::to_string(sdk::value(user)) + " " + frame);
   }
-  void revokeToken(std::string_view hash) noexcept override { events.push_back("revoke " + std::string(hash)); }
+  void revokeToken(std::string_view hash) noexcept override {
+    events.push_back("revoke " + std::string(hash));
+  }
   std::vector<std::string> events;
 };
 

@@ -6,8 +6,8 @@
 
 namespace wind::cluster {
 
-std::unique_ptr<Bus> makeBus(const config::Config& config, metrics::Registry& metrics, Poco::Logger& logger,
-                             std::function<void()> onLeaseLost) {
+std::unique_ptr<Bus> makeBus(const config::Config& config, metrics::Registry& metrics,
+                             Poco::Logger& logger, std::function<void()> onLeaseLost) {
   if (config.cluster.bus.empty()) return std::make_unique<LocalBus>();
   RedisBusOptions options;
   options.address = keys::addressOf(config.cluster.bus);  // the config loader checked the form
@@ -17,12 +17,13 @@ std::unique_ptr<Bus> makeBus(const config::Config& config, metrics::Registry& me
   return std::make_unique<RedisBus>(std::move(options), metrics, logger);
 }
 
-std::unique_ptr<auth::AttemptLimiter> makeLoginLimiter(const config::Config& config, const ids::Clock& clock,
+std::unique_ptr<auth::AttemptLimiter> makeLoginLimiter(const config::Config& config,
+                                                       const ids::Clock& clock,
                                                        Poco::Logger& logger) {
   if (config.cluster.bus.empty()) return nullptr;
   return std::make_unique<RedisAttemptLimiter>(keys::addressOf(config.cluster.bus),
-                                               config.auth.loginAttemptsPerMinute, std::chrono::seconds{60}, clock,
-                                               logger);
+                                               config.auth.loginAttemptsPerMinute,
+                                               std::chrono::seconds{60}, clock, logger);
 }
 
 }  // namespace wind::cluster

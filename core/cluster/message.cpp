@@ -7,9 +7,12 @@ namespace {
 
 char letterOf(BusMessage::Kind kind) {
   switch (kind) {
-    case BusMessage::Kind::user: return 'u';
-    case BusMessage::Kind::revoke: return 'r';
-    case BusMessage::Kind::ping: break;
+    case BusMessage::Kind::user:
+      return 'u';
+    case BusMessage::Kind::revoke:
+      return 'r';
+    case BusMessage::Kind::ping:
+      break;
   }
   return 'p';
 }

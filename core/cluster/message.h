@@ -15,9 +15,9 @@ namespace wind::cluster {
 struct BusMessage {
   enum class Kind { user, revoke, ping };
   Kind kind = Kind::ping;
-  unsigned origin = 0;      // the node that published it
-  std::uint64_t user = 0;   // Kind::user
-  std::string payload;      // the frame (user) or token hash (revoke)
+  unsigned origin = 0;     // the node that published it
+  std::uint64_t user = 0;  // Kind::user
+  std::string payload;     // the frame (user) or token hash (revoke)
   friend bool operator==(const BusMessage&, const BusMessage&) = default;
 };
 

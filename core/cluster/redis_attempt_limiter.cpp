@@ -22,9 +22,14 @@ Poco::Redis::Array command(std::initializer_list<std::string> words) {
 
 }  // namespace
 
-RedisAttemptLimiter::RedisAttemptLimiter(std::string address, unsigned limit, std::chrono::seconds window,
-                                         const ids::Clock& clock, Poco::Logger& logger)
-    : address_(std::move(address)), window_(window), logger_(logger), limit_(limit), local_(limit, window, clock) {}
+RedisAttemptLimiter::RedisAttemptLimiter(std::string address, unsigned limit,
+                                         std::chrono::seconds window, const ids::Clock& clock,
+                                         Poco::Logger& logger)
+    : address_(std::move(address)),
+      window_(window),
+      logger_(logger),
+      limit_(limit),
+      local_(limit, window, clock) {}
 
 RedisAttemptLimiter::~RedisAttemptLimiter() = default;
 
@@ -45,7 +50,9 @@ Poco::Redis::Client* RedisAttemptLimiter::client() {
 
 void RedisAttemptLimiter::lost(const std::exception& error) {
   if (client_ || std::chrono::steady_clock::now() >= retryAt_) {
-    logger_.warning(std::string("login limits: Redis unreachable, counting on this node for now: ") + error.what());
+    logger_.warning(
+        std::string("login limits: Redis unreachable, counting on this node for now: ") +
+        error.what());
   }
   client_.reset();
   retryAt_ = std::chrono::steady_clock::now() + kRetryAfterFailure;
@@ -82,7 +89,8 @@ void RedisAttemptLimiter::record(const std::string& key) {
     if (Poco::Redis::Client* redis = client()) {
       // The window starts at the first attempt; INCR keeps the expiry.
       const auto windowMs = std::chrono::duration_cast<std::chrono::milliseconds>(window_).count();
-      redis->execute<void>(command({"SET", counterKey(key), "0", "PX", std::to_string(windowMs), "NX"}));
+      redis->execute<void>(
+          command({"SET", counterKey(key), "0", "PX", std::to_string(windowMs), "NX"}));
       redis->execute<void>(command({"INCR", counterKey(key)}));
       redis->flush();
       redis->readReply();

@@ -27,8 +27,8 @@ namespace wind::cluster {
 class RedisAttemptLimiter final : public auth::AttemptLimiter {
  public:
   // `clock` and `logger` outlive this. Connects lazily.
-  RedisAttemptLimiter(std::string address, unsigned limit, std::chrono::seconds window, const ids::Clock& clock,
-                      Poco::Logger& logger);
+  RedisAttemptLimiter(std::string address, unsigned limit, std::chrono::seconds window,
+                      const ids::Clock& clock, Poco::Logger& logger);
   ~RedisAttemptLimiter() override;
 
   std::optional<std::chrono::seconds> blockedFor(const std::string& key) override;

@@ -19,7 +19,8 @@ class RedisAttemptLimiterTest : public ::testing::Test {
     redis_ = std::make_unique<testing::PrivateRedis>();
   }
   std::unique_ptr<RedisAttemptLimiter> makeLimiter(unsigned limit) {
-    return std::make_unique<RedisAttemptLimiter>(redis_->address(), limit, 60s, clock_, log::get("wind.test"));
+    return std::make_unique<RedisAttemptLimiter>(redis_->address(), limit, 60s, clock_,
+                                                 log::get("wind.test"));
   }
   ids::SystemClock clock_;
   std::unique_ptr<testing::PrivateRedis> redis_;

@@ -32,13 +32,17 @@ RedisBus::RedisBus(RedisBusOptions options, metrics::Registry& metrics, Poco::Lo
     : options_(std::move(options)),
       instance_(randomInstance()),
       logger_(logger),
-      published_(metrics.counter("wind_cluster_messages_published_total",
-                                 "Messages this node published to other nodes over the cluster bus")),
-      received_(metrics.counter("wind_cluster_messages_received_total",
-                                "Messages this node received from other nodes over the cluster bus")),
-      dropped_(metrics.counter("wind_cluster_messages_dropped_total",
-                               "Messages for other nodes dropped because Redis was unreachable or the queue full")) {
-  metrics.gaugeFunction("wind_cluster_bus_connected", "1 while both cluster bus connections to Redis are up", {},
+      published_(
+          metrics.counter("wind_cluster_messages_published_total",
+                          "Messages this node published to other nodes over the cluster bus")),
+      received_(
+          metrics.counter("wind_cluster_messages_received_total",
+                          "Messages this node received from other nodes over the cluster bus")),
+      dropped_(metrics.counter(
+          "wind_cluster_messages_dropped_total",
+          "Messages for other nodes dropped because Redis was unreachable or the queue full")) {
+  metrics.gaugeFunction("wind_cluster_bus_connected",
+                        "1 while both cluster bus connections to Redis are up", {},
                         [this] { return connected() ? 1 : 0; });
 }
 
@@ -52,11 +56,14 @@ std::unique_ptr<Poco::Redis::Client> RedisBus::connect(milliseconds receiveTimeo
 }
 
 bool RedisBus::takeLease(Poco::Redis::Client& client) const {
-  return client.execute<Poco::Int64>(keys::takeLease(options_.nodeId, instance_, options_.ttl)) == 1;
+  return client.execute<Poco::Int64>(keys::takeLease(options_.nodeId, instance_, options_.ttl)) ==
+         1;
 }
 
 std::int64_t RedisBus::nowMs() const {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 void RedisBus::start(Inbox& inbox) {
@@ -68,8 +75,8 @@ void RedisBus::start(Inbox& inbox) {
     publisher = connect(kCommandTimeout);
     if (!takeLease(*publisher)) {
       throw ClusterError("server.node_id " + std::to_string(options_.nodeId) +
-                         " is held by another live node (" + keys::nodeKey(options_.nodeId) + " in " + where +
-                         "); give every node its own server.node_id");
+                         " is held by another live node (" + keys::nodeKey(options_.nodeId) +
+                         " in " + where + "); give every node its own server.node_id");
     }
     subscriber = connect(kListenTimeout);
     subscribe(*subscriber);
@@ -84,9 +91,12 @@ void RedisBus::start(Inbox& inbox) {
   }
   publisherUp_ = true;
   subscriberUp_ = true;
-  subscriber_ = std::thread([this, client = std::move(subscriber)]() mutable { subscriberLoop(std::move(client)); });
-  publisher_ = std::thread([this, client = std::move(publisher)]() mutable { publisherLoop(std::move(client)); });
-  logger_.information("cluster bus: node " + std::to_string(options_.nodeId) + " joined through " + where);
+  subscriber_ = std::thread(
+      [this, client = std::move(subscriber)]() mutable { subscriberLoop(std::move(client)); });
+  publisher_ = std::thread(
+      [this, client = std::move(publisher)]() mutable { publisherLoop(std::move(client)); });
+  logger_.information("cluster bus: node " + std::to_string(options_.nodeId) + " joined through " +
+                      where);
 }
 
 void RedisBus::stop() noexcept {
@@ -118,8 +128,12 @@ void RedisBus::enqueue(Item item) noexcept {
   }
 }
 
-void RedisBus::userOnline(sdk::UserId user) noexcept { enqueue(Item{Item::Op::online, sdk::value(user), {}}); }
-void RedisBus::userOffline(sdk::UserId user) noexcept { enqueue(Item{Item::Op::offline, sdk::value(user), {}}); }
+void RedisBus::userOnline(sdk::UserId user) noexcept {
+  enqueue(Item{Item::Op::online, sdk::value(user), {}});
+}
+void RedisBus::userOffline(sdk::UserId user) noexcept {
+  enqueue(Item{Item::Op::offline, sdk::value(user), {}});
+}
 
 void RedisBus::sendToUser(sdk::UserId user, const std::string& frame) noexcept {
   try {

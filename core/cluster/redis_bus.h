@@ -37,8 +37,8 @@ class Client;
 namespace wind::cluster {
 
 struct RedisBusOptions {
-  std::string address;                 // "host:port"
-  unsigned nodeId = 0;                 // server.node_id
+  std::string address;                   // "host:port"
+  unsigned nodeId = 0;                   // server.node_id
   std::chrono::milliseconds ttl{15000};  // cluster.ttl: lease and presence lifetime
   // Called once, on the publisher thread, when another instance took this
   // node's id while Redis was unreachable (main shuts the node down).
@@ -83,7 +83,8 @@ class RedisBus final : public Bus {
   static constexpr std::chrono::milliseconds kListenTimeout{5000};
   static constexpr std::chrono::milliseconds kMinBackoff{100};
   static constexpr std::chrono::milliseconds kMaxBackoff{2000};
-  static constexpr std::size_t kMaxQueued = 100000;     // past this, frames are dropped, memory is not grown
+  static constexpr std::size_t kMaxQueued =
+      100000;  // past this, frames are dropped, memory is not grown
   static constexpr std::size_t kPresenceChunk = 1000;  // users per presence-refresh pipeline
 
   void enqueue(Item item) noexcept;

@@ -24,7 +24,9 @@ class FakeInbox final : public Inbox {
   void deliverToUser(sdk::UserId user, std::string frame) noexcept override {
     record(std::to_string(sdk::value(user)) + " " + frame);
   }
-  void revokeToken(std::string_view hash) noexcept override { record("revoke " + std::string(hash)); }
+  void revokeToken(std::string_view hash) noexcept override {
+    record("revoke " + std::string(hash));
+  }
   std::vector<sdk::UserId> localUsers() const override { return users_; }
 
   // Waits (bounded) until `count` events arrived; returns all so far.
@@ -95,7 +97,8 @@ TEST_F(RedisBusTest, ANodeIdHeldByALiveNodeIsRefusedUntilReleased) {
     second->start(inbox);
     FAIL() << "a second node 4 started";
   } catch (const ClusterError& e) {
-    EXPECT_NE(std::string(e.what()).find("server.node_id 4 is held by another live node"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("server.node_id 4 is held by another live node"),
+              std::string::npos)
         << e.what();
   }
   first->stop();
@@ -143,7 +146,8 @@ TEST_F(RedisBusTest, FramesGoInOrderToEveryOtherNodeHoldingTheUserOnce) {
   bus1->sendToUser(sdk::UserId{8}, "marker");
   const auto got2 = inbox2.await(50);
   ASSERT_EQ(got2.size(), 50u);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(got2[static_cast<std::size_t>(i)], "7 f" + std::to_string(i));
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(got2[static_cast<std::size_t>(i)], "7 f" + std::to_string(i));
   EXPECT_EQ(inbox3.await(1), std::vector<std::string>{"8 marker"});
   // bus2's own frame went nowhere: node 3 heard only its marker, node 1 nothing.
   bus2->sendToUser(sdk::UserId{8}, "second marker");

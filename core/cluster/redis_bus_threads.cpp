@@ -76,15 +76,16 @@ void RedisBus::refreshPresence(Poco::Redis::Client& client) {
 
 // Which other nodes hold each user of `batch`, with this node's presence
 // changes applied first, in queue order: one pipeline, one look-up per user.
-std::unordered_map<std::uint64_t, std::vector<unsigned>> RedisBus::lookUp(Poco::Redis::Client& client,
-                                                                          const std::deque<Item>& batch) {
+std::unordered_map<std::uint64_t, std::vector<unsigned>> RedisBus::lookUp(
+    Poco::Redis::Client& client, const std::deque<Item>& batch) {
   const std::int64_t now = nowMs();
-  std::vector<std::uint64_t> replies;  // per command sent: the user looked up, or kNoUser
+  std::vector<std::uint64_t> replies;   // per command sent: the user looked up, or kNoUser
   constexpr std::uint64_t kNoUser = 0;  // snowflake user ids are never 0
   std::unordered_map<std::uint64_t, std::vector<unsigned>> nodes;
   for (const Item& item : batch) {
     if (item.op == Item::Op::online) {
-      client.execute<void>(keys::addPresence(item.user, options_.nodeId, now + options_.ttl.count()));
+      client.execute<void>(
+          keys::addPresence(item.user, options_.nodeId, now + options_.ttl.count()));
       client.execute<void>(keys::expirePresenceKey(item.user, options_.ttl * 2));
       replies.insert(replies.end(), 2, kNoUser);
     } else if (item.op == Item::Op::offline) {
@@ -116,15 +117,17 @@ void RedisBus::publishBatch(Poco::Redis::Client& client, const std::deque<Item>&
   std::size_t publishes = 0;
   for (const Item& item : batch) {
     if (item.op == Item::Op::revoke) {
-      client.execute<void>(keys::publish(keys::kAllChannel,
-                                         encode({BusMessage::Kind::revoke, options_.nodeId, 0, item.text})));
+      client.execute<void>(keys::publish(
+          keys::kAllChannel, encode({BusMessage::Kind::revoke, options_.nodeId, 0, item.text})));
       ++publishes;
     }
     if (item.op != Item::Op::user) continue;
     const auto& targets = nodes.at(item.user);
     if (targets.empty()) continue;
-    const std::string message = encode({BusMessage::Kind::user, options_.nodeId, item.user, item.text});
-    for (unsigned node : targets) client.execute<void>(keys::publish(keys::nodeChannel(node), message));
+    const std::string message =
+        encode({BusMessage::Kind::user, options_.nodeId, item.user, item.text});
+    for (unsigned node : targets)
+      client.execute<void>(keys::publish(keys::nodeChannel(node), message));
     publishes += targets.size();
   }
   if (publishes == 0) return;
@@ -160,15 +163,17 @@ void RedisBus::publisherLoop(std::unique_ptr<Poco::Redis::Client> client) {
     {
       std::unique_lock lock(mutex_);
       if (client) {
-        wake_.wait_until(lock, std::min(nextRenew, nextPing), [&] { return stopping_ || !queue_.empty(); });
+        wake_.wait_until(lock, std::min(nextRenew, nextPing),
+                         [&] { return stopping_ || !queue_.empty(); });
       }
       stop = stopping_;
       batch.swap(queue_);
     }
     if (!client) {
-      dropped_.add(static_cast<std::uint64_t>(std::count_if(batch.begin(), batch.end(), [](const Item& item) {
-        return item.op == Item::Op::user || item.op == Item::Op::revoke;
-      })));
+      dropped_.add(static_cast<std::uint64_t>(
+          std::count_if(batch.begin(), batch.end(), [](const Item& item) {
+            return item.op == Item::Op::user || item.op == Item::Op::revoke;
+          })));
       if (stop) break;
       if (reconnectPublisher(client)) {
         delay = kMinBackoff;
@@ -183,8 +188,9 @@ void RedisBus::publisherLoop(std::unique_ptr<Poco::Redis::Client> client) {
       const auto now = Clock::now();
       // The keep-alive also wakes the subscriber when stopping.
       if (now >= nextPing || stop) {
-        client->execute<Poco::Int64>(keys::publish(keys::nodeChannel(options_.nodeId),
-                                                   encode({BusMessage::Kind::ping, options_.nodeId, 0, {}})));
+        client->execute<Poco::Int64>(
+            keys::publish(keys::nodeChannel(options_.nodeId),
+                          encode({BusMessage::Kind::ping, options_.nodeId, 0, {}})));
         nextPing = now + kPingEvery;
       }
       if (now >= nextRenew && !stop) {
@@ -211,7 +217,9 @@ void RedisBus::publisherLoop(std::unique_ptr<Poco::Redis::Client> client) {
 
 void RedisBus::subscribe(Poco::Redis::Client& client) const {
   Poco::Redis::Array command;
-  command.add(std::string("SUBSCRIBE")).add(keys::nodeChannel(options_.nodeId)).add(std::string(keys::kAllChannel));
+  command.add(std::string("SUBSCRIBE"))
+      .add(keys::nodeChannel(options_.nodeId))
+      .add(std::string(keys::kAllChannel));
   client.execute<void>(command);
   client.flush();
   readReplies(client, 2);  // one confirmation per channel
@@ -265,7 +273,9 @@ void RedisBus::subscriberLoop(std::unique_ptr<Poco::Redis::Client> client) {
     try {
       listen(*client);
     } catch (const std::exception& e) {
-      if (!stopping()) logger_.warning(std::string("cluster bus: lost the Redis subscriber connection: ") + e.what());
+      if (!stopping())
+        logger_.warning(std::string("cluster bus: lost the Redis subscriber connection: ") +
+                        e.what());
       subscriberUp_ = false;
       client.reset();
     }

@@ -26,7 +26,8 @@ std::string nodeKey(unsigned node) { return "wind:node:" + std::to_string(node);
 std::string userKey(std::uint64_t user) { return "wind:user:" + std::to_string(user); }
 std::string nodeChannel(unsigned node) { return "wind:node:" + std::to_string(node); }
 
-Poco::Redis::Array takeLease(unsigned node, const std::string& instance, std::chrono::milliseconds ttl) {
+Poco::Redis::Array takeLease(unsigned node, const std::string& instance,
+                             std::chrono::milliseconds ttl) {
   return command({"EVAL", kTakeLease, "1", nodeKey(node), instance, std::to_string(ttl.count())});
 }
 

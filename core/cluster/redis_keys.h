@@ -23,7 +23,8 @@ inline constexpr const char* kAllChannel = "wind:all";
 
 // Takes or keeps the lease: 1 when `instance` holds wind:node:<node> for
 // `ttl` afterwards, 0 when another instance holds it.
-Poco::Redis::Array takeLease(unsigned node, const std::string& instance, std::chrono::milliseconds ttl);
+Poco::Redis::Array takeLease(unsigned node, const std::string& instance,
+                             std::chrono::milliseconds ttl);
 // Deletes the lease if `instance` still holds it.
 Poco::Redis::Array releaseLease(unsigned node, const std::string& instance);
 

@@ -8,8 +8,8 @@ namespace {
 TEST(RedisKeysTest, AddressOfTakesOnlyHostAndPort) {
   EXPECT_EQ(addressOf("redis://127.0.0.1:6379"), "127.0.0.1:6379");
   EXPECT_EQ(addressOf("redis://redis.internal:6380/"), "redis.internal:6380");
-  for (const char* bad : {"", "redis://", "redis://host", "redis://host:", "http://h:1", "redis://u@h:1",
-                          "redis://h:1/0", "redis://h:x1"}) {
+  for (const char* bad : {"", "redis://", "redis://host", "redis://host:", "http://h:1",
+                          "redis://u@h:1", "redis://h:1/0", "redis://h:x1"}) {
     EXPECT_EQ(addressOf(bad), "") << bad;
   }
 }

@@ -68,7 +68,8 @@ struct Config {
     std::size_t maxConnections = 10000;  // server.max_connections: open WebSockets, 1..
     std::size_t httpThreads = 16;        // server.http_threads: HTTP handler pool, 1..1024
     std::size_t maxBodyBytes = 65536;    // server.max_body_bytes: HTTP request body limit
-    std::size_t maxConnectionsPerAddress = 1024; // server.max_connections_per_address: open WebSockets per client IP
+    std::size_t maxConnectionsPerAddress =
+        1024;  // server.max_connections_per_address: open WebSockets per client IP
     // server.request_header_timeout: a request's headers must arrive within it (slowloris)
     std::chrono::milliseconds requestHeaderTimeout{15000};
     std::string webRoot = WIND_DEFAULT_WEB_ROOT;  // server.web_root: the web client's files
@@ -78,9 +79,9 @@ struct Config {
     StorageDriver driver = StorageDriver::sqlite;  // storage.driver
     std::string path = "/var/lib/wind/wind.db";    // sqlite
     Synchronous synchronous = Synchronous::full;   // sqlite
-    std::string url;            // postgresql: libpq URI or key=value string
-    std::string passwordFile;   // postgresql: first line is the password; "" = none
-    unsigned readers = 4;       // storage.readers: pooled read connections
+    std::string url;                               // postgresql: libpq URI or key=value string
+    std::string passwordFile;  // postgresql: first line is the password; "" = none
+    unsigned readers = 4;      // storage.readers: pooled read connections
     friend bool operator==(const Storage&, const Storage&) = default;
   } storage;
   struct Auth {
@@ -89,7 +90,7 @@ struct Config {
     std::chrono::seconds verifyTtl{24 * 3600};
     unsigned passwordMinLength = 8;
     unsigned loginAttemptsPerMinute = 10;
-    unsigned registrationsPerHour = 1000;// auth.registrations_per_hour: per client address
+    unsigned registrationsPerHour = 1000;  // auth.registrations_per_hour: per client address
     friend bool operator==(const Auth&, const Auth&) = default;
   } auth;
   struct Email {

@@ -522,7 +522,8 @@ TEST(ShippedConfig, DevConfigUsesLocalPaths) {
 TEST_F(ConfigTest, AdminSocketAndMetricsListen) {
   EXPECT_EQ(defaults().admin.socket, "/run/wind/admin.sock");
   EXPECT_EQ(defaults().metrics.listen, "");
-  const Config config = loadText("admin:\n  socket: \"\"\nmetrics:\n  listen: \"127.0.0.1:9100\"\n");
+  const Config config =
+      loadText("admin:\n  socket: \"\"\nmetrics:\n  listen: \"127.0.0.1:9100\"\n");
   EXPECT_EQ(config.admin.socket, "");
   EXPECT_EQ(config.metrics.listen, "127.0.0.1:9100");
   EXPECT_NE(errorOf("metrics:\n  listen: \"nowhere\"\n").find("metrics.listen"), std::string::npos);
@@ -534,10 +535,14 @@ TEST_F(ConfigTest, ClusterBusIsARedisUrlOrEmpty) {
   const Config config = loadText("cluster:\n  bus: \"redis://10.0.0.5:6379\"\n  ttl: 30s\n");
   EXPECT_EQ(config.cluster.bus, "redis://10.0.0.5:6379");
   EXPECT_EQ(config.cluster.ttl, std::chrono::milliseconds(30000));
-  EXPECT_EQ(loadText("", {{"WIND_CLUSTER__BUS", "redis://[::1]:6380/"}}).cluster.bus, "redis://[::1]:6380/");
-  for (const char* bad : {"redis://nohost", "http://h:1", "redis://user:pw@h:1", "redis://h:1/2", "h:6379"}) {
+  EXPECT_EQ(loadText("", {{"WIND_CLUSTER__BUS", "redis://[::1]:6380/"}}).cluster.bus,
+            "redis://[::1]:6380/");
+  for (const char* bad :
+       {"redis://nohost", "http://h:1", "redis://user:pw@h:1", "redis://h:1/2", "h:6379"}) {
     const std::string error = errorOf(std::string("cluster:\n  bus: \"") + bad + "\"\n");
-    EXPECT_NE(error.find(":2:8: cluster.bus: expected \"\" or redis://host:port"), std::string::npos) << error;
+    EXPECT_NE(error.find(":2:8: cluster.bus: expected \"\" or redis://host:port"),
+              std::string::npos)
+        << error;
   }
   EXPECT_NE(errorOf("cluster:\n  ttl: 10ms\n").find("cluster.ttl"), std::string::npos);
   EXPECT_NE(errorOf("cluster:\n  bsu: \"\"\n").find("cluster.bsu"), std::string::npos);

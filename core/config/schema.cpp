@@ -100,12 +100,15 @@ std::vector<Key> serverKeys() {
           "server.max_body_bytes", "65536", "largest HTTP request body",
           [](Config& c) -> std::size_t& { return c.server.maxBodyBytes; }, 1, kMaxBytes),
       integer<std::size_t>(
-          "server.max_connections_per_address", "1024", "open WebSockets per client IP; more get 429",
-          [](Config& c) -> std::size_t& { return c.server.maxConnectionsPerAddress; }, 1, kMaxCount),
+          "server.max_connections_per_address", "1024",
+          "open WebSockets per client IP; more get 429",
+          [](Config& c) -> std::size_t& { return c.server.maxConnectionsPerAddress; }, 1,
+          kMaxCount),
       duration<milliseconds>(
-          "server.request_header_timeout", R"("15s")", "an HTTP request's headers must arrive within it",
-          [](Config& c) -> milliseconds& { return c.server.requestHeaderTimeout; }, milliseconds(100),
-          milliseconds(3600 * 1000)),
+          "server.request_header_timeout", R"("15s")",
+          "an HTTP request's headers must arrive within it",
+          [](Config& c) -> milliseconds& { return c.server.requestHeaderTimeout; },
+          milliseconds(100), milliseconds(3600 * 1000)),
       string(
           "server.web_root", "\"" WIND_DEFAULT_WEB_ROOT "\"", "the web client served at /",
           [](Config& c) -> std::string& { return c.server.webRoot; }, parseNonEmpty),
@@ -114,10 +117,10 @@ std::vector<Key> serverKeys() {
 
 std::vector<Key> storageAndAuthKeys() {
   return {
-      choice<StorageDriver>("storage.driver", "sqlite", "sqlite | postgresql",
-                            [](Config& c) -> StorageDriver& { return c.storage.driver; },
-                            {{"sqlite", StorageDriver::sqlite},
-                             {"postgresql", StorageDriver::postgresql}}),
+      choice<StorageDriver>(
+          "storage.driver", "sqlite", "sqlite | postgresql",
+          [](Config& c) -> StorageDriver& { return c.storage.driver; },
+          {{"sqlite", StorageDriver::sqlite}, {"postgresql", StorageDriver::postgresql}}),
       string(
           "storage.path", R"("/var/lib/wind/wind.db")", "the SQLite database file",
           [](Config& c) -> std::string& { return c.storage.path; }, parseNonEmpty),
@@ -276,7 +279,8 @@ std::vector<Key> clusterKeys() {
 
 std::vector<Key> schemaKeys() {
   std::vector<Key> keys;
-  for (auto part : {serverKeys(), storageAndAuthKeys(), emailKeys(), websocketAndLogKeys(), clusterKeys()}) {
+  for (auto part :
+       {serverKeys(), storageAndAuthKeys(), emailKeys(), websocketAndLogKeys(), clusterKeys()}) {
     std::move(part.begin(), part.end(), std::back_inserter(keys));
   }
   return keys;

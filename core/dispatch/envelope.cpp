@@ -69,16 +69,22 @@ class Scanner {
   // `depth` is the depth of the container holding this value.
   bool value(int depth) noexcept {
     switch (peek()) {
-      case '{': return container(depth + 1, '}', true);
-      case '[': return container(depth + 1, ']', false);
+      case '{':
+        return container(depth + 1, '}', true);
+      case '[':
+        return container(depth + 1, ']', false);
       case '"': {
         std::string_view ignored;
         return stringLiteral(ignored);
       }
-      case 't': return word("true");
-      case 'f': return word("false");
-      case 'n': return word("null");
-      default: return number();
+      case 't':
+        return word("true");
+      case 'f':
+        return word("false");
+      case 'n':
+        return word("null");
+      default:
+        return number();
     }
   }
 
@@ -156,7 +162,14 @@ class Scanner {
     if (pos_ >= text_.size()) return false;
     const char c = text_[pos_++];
     switch (c) {
-      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't':
         return true;
       case 'u':
         for (int i = 0; i < 4; ++i) {
@@ -205,12 +218,18 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
 
 char simpleEscape(char c) noexcept {
   switch (c) {
-    case 'b': return '\b';
-    case 'f': return '\f';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    default: return c;  // '"', '\\', '/'
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return c;  // '"', '\\', '/'
   }
 }
 
@@ -278,7 +297,8 @@ EnvelopeError parseEnvelope(std::string_view message, Envelope& out) {
     }
   });
   // The last "type" decides: an earlier string does not excuse a later number.
-  if (!valid || typeLiteral.empty() || typeLiteral.front() != '"') return EnvelopeError::invalidJson;
+  if (!valid || typeLiteral.empty() || typeLiteral.front() != '"')
+    return EnvelopeError::invalidJson;
   auto type = decodeJsonString(typeLiteral);
   if (!type) return EnvelopeError::invalidJson;
 

@@ -36,7 +36,8 @@ TEST(Envelope, KeepsPayloadTextOfEveryKindVerbatim) {
 }
 
 TEST(Envelope, PayloadSpanExcludesSurroundingWhitespace) {
-  const Envelope env = parseOk(" \r\n\t{ \"payload\" :\n  {\"count\": 1}\t , \"type\" : \"heartbeat\" } \n");
+  const Envelope env =
+      parseOk(" \r\n\t{ \"payload\" :\n  {\"count\": 1}\t , \"type\" : \"heartbeat\" } \n");
   EXPECT_EQ(env.type, "heartbeat");
   EXPECT_EQ(env.payload, "{\"count\": 1}");
 }
@@ -70,7 +71,8 @@ TEST(Envelope, NonceRules) {
   std::string accents;
   for (int i = 0; i < 64; ++i) accents += "\xC3\xA9";  // 64 code points, 128 bytes
   EXPECT_EQ(parseOk(R"({"type":"x","nonce":")" + accents + "\"}").nonce, accents);
-  EXPECT_EQ(errorOf(R"({"type":"x","nonce":")" + accents + "\xC3\xA9\"}"), EnvelopeError::invalidNonce);
+  EXPECT_EQ(errorOf(R"({"type":"x","nonce":")" + accents + "\xC3\xA9\"}"),
+            EnvelopeError::invalidNonce);
   EXPECT_EQ(errorOf(R"({"type":"x","nonce":5})"), EnvelopeError::invalidNonce);
   EXPECT_EQ(errorOf(R"({"type":"x","nonce":null})"), EnvelopeError::invalidNonce);
   EXPECT_EQ(errorOf(R"({"type":"x","nonce":["a"]})"), EnvelopeError::invalidNonce);
@@ -101,7 +103,8 @@ TEST(Envelope, IgnoresUnknownMembers) {
 TEST(Envelope, DepthLimit) {
   auto nested = [](int depth) {
     // The envelope object is depth 1; the payload adds depth - 1 arrays.
-    return R"({"type":"x","payload":)" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+    return R"({"type":"x","payload":)" + std::string(depth - 1, '[') + std::string(depth - 1, ']') +
+           "}";
   };
   EXPECT_EQ(errorOf(nested(kMaxDepth)), EnvelopeError::none);
   EXPECT_EQ(errorOf(nested(kMaxDepth + 1)), EnvelopeError::invalidJson);
@@ -158,19 +161,18 @@ TEST(Envelope, InvalidJsonVariants) {
 
 TEST(Envelope, NotAnObjectOrNoStringType) {
   for (const char* text : {"[]", "\"heartbeat\"", "1", "null", "true", "[{\"type\":\"x\"}]", "{}",
-                           "{\"payload\":1}", "{\"type\":1}", "{\"type\":null}", "{\"type\":[\"x\"]}",
-                           "{\"type\":{}}", "{\"Type\":\"x\"}"}) {
+                           "{\"payload\":1}", "{\"type\":1}", "{\"type\":null}",
+                           "{\"type\":[\"x\"]}", "{\"type\":{}}", "{\"Type\":\"x\"}"}) {
     EXPECT_EQ(errorOf(text), EnvelopeError::invalidJson) << text;
   }
 }
 
-TEST(Envelope, EmptyTypeIsAString) {
-  EXPECT_EQ(parseOk(R"({"type":""})").type, "");
-}
+TEST(Envelope, EmptyTypeIsAString) { EXPECT_EQ(parseOk(R"({"type":""})").type, ""); }
 
 TEST(StringMember, FindsAndDecodes) {
   EXPECT_EQ(stringMember(R"({"auth":"t\u006fken"})", "auth"), std::optional<std::string>("token"));
-  EXPECT_EQ(stringMember(R"( {"x":1, "auth" : "a", "auth":"b"} )", "auth"), std::optional<std::string>("b"));
+  EXPECT_EQ(stringMember(R"( {"x":1, "auth" : "a", "auth":"b"} )", "auth"),
+            std::optional<std::string>("b"));
   EXPECT_FALSE(stringMember(R"({"auth":5})", "auth"));
   EXPECT_FALSE(stringMember(R"({"other":"x"})", "auth"));
   EXPECT_FALSE(stringMember(R"(["auth"])", "auth"));

@@ -57,7 +57,8 @@ void DeferredFrames::finish(std::string_view failure) noexcept {
   try {
     if (!failure.empty()) {
       outcome.status = sdk::Status::failure(std::string(failure));
-      outcome.frames.push_back(makeErrorFrame(sdk::ErrorCode::internal, kInternalErrorReason, viewOf(nonce_)));
+      outcome.frames.push_back(
+          makeErrorFrame(sdk::ErrorCode::internal, kInternalErrorReason, viewOf(nonce_)));
     }
   } catch (...) {
     // Out of memory: the session still answers a failure with 5000.
@@ -98,8 +99,10 @@ void CollectingReply::error(sdk::ErrorCode code, std::string_view reason) noexce
 sdk::DeferredReply CollectingReply::defer() {
   if (!deferred_) {
     std::optional<std::string> nonce = nonce_ ? std::optional<std::string>(*nonce_) : std::nullopt;
-    DeferredDone done = (bind_ != nullptr && *bind_) ? (*bind_)() : DeferredDone([](HandlerOutcome) {});
-    deferred_ = std::make_shared<DeferredFrames>(std::move(nonce), std::move(frames_), std::move(done));
+    DeferredDone done =
+        (bind_ != nullptr && *bind_) ? (*bind_)() : DeferredDone([](HandlerOutcome) {});
+    deferred_ =
+        std::make_shared<DeferredFrames>(std::move(nonce), std::move(frames_), std::move(done));
     frames_.clear();
   }
   return sdk::DeferredReply(deferred_);
@@ -117,13 +120,15 @@ HandlerOutcome runHandler(const Route& route, const sdk::Request& request,
   const auto started = std::chrono::steady_clock::now();
   outcome.status = route.plugin->handle(request, reply);
   if (route.latency != nullptr) {
-    route.latency->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    route.latency->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   if (DeferredFrames* deferred = reply.deferred()) {
     // The answer goes on through the handle; a failure ends it here. The
     // reply's reference is dropped on return: if the plugin kept none, that
     // finishes the answer now.
-    if (!outcome.status.ok) deferred->finish(outcome.status.message.empty() ? "failed" : outcome.status.message);
+    if (!outcome.status.ok)
+      deferred->finish(outcome.status.message.empty() ? "failed" : outcome.status.message);
     outcome.status = sdk::Status::success();
     outcome.deferred = true;
     return outcome;

@@ -42,7 +42,8 @@ using DeferredBinder = std::function<DeferredDone()>;
 // last handle lets go). Any thread.
 class DeferredFrames final : public sdk::DeferredSink {
  public:
-  DeferredFrames(std::optional<std::string> nonce, std::vector<std::string> frames, DeferredDone done);
+  DeferredFrames(std::optional<std::string> nonce, std::vector<std::string> frames,
+                 DeferredDone done);
   // Finishes an answer nobody finished (as finish({})).
   ~DeferredFrames() override;
   DeferredFrames(const DeferredFrames&) = delete;
@@ -64,7 +65,8 @@ class DeferredFrames final : public sdk::DeferredSink {
 class CollectingReply final : public sdk::Reply {
  public:
   // `bind` (may be null: then a deferred answer is dropped) is used only by defer().
-  explicit CollectingReply(std::optional<std::string_view> nonce, const DeferredBinder* bind = nullptr) noexcept
+  explicit CollectingReply(std::optional<std::string_view> nonce,
+                           const DeferredBinder* bind = nullptr) noexcept
       : nonce_(nonce), bind_(bind) {}
 
   void send(std::string_view type, std::string_view payloadJson) noexcept override;
@@ -96,6 +98,7 @@ inline constexpr std::string_view kInternalErrorReason = "Internal error.";
 // handler defers, the outcome says so and the DeferredDone made by `bind`
 // receives the real one later (a failed Status finishes it at once).
 HandlerOutcome runHandler(const Route& route, const sdk::Request& request,
-                          std::optional<std::string_view> nonce, const DeferredBinder* bind = nullptr);
+                          std::optional<std::string_view> nonce,
+                          const DeferredBinder* bind = nullptr);
 
 }  // namespace wind::dispatch

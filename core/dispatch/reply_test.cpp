@@ -122,7 +122,8 @@ TEST(RunHandler, AFailedStatusAfterDeferFinishesTheAnswerWith5000) {
   EXPECT_FALSE(finished.outcome.status.ok);
   EXPECT_EQ(finished.outcome.status.message, "late boom");
   ASSERT_EQ(finished.outcome.frames.size(), 3u);
-  EXPECT_EQ(finished.outcome.frames[2], R"({"type":"error","payload":{"code":5000,"reason":"Internal error."}})");
+  EXPECT_EQ(finished.outcome.frames[2],
+            R"({"type":"error","payload":{"code":5000,"reason":"Internal error."}})");
   plugin.kept.at(0).send("ignored", "1");
   plugin.kept.clear();
   EXPECT_EQ(finished.calls, 1);

@@ -28,7 +28,8 @@ class RouteTable {
     auto [it, inserted] = routes_.try_emplace(route.spec.type, route);
     if (!inserted) {
       throw std::runtime_error("type \"" + route.spec.type + "\" is claimed by both plugin \"" +
-                               it->second.pluginName + "\" and plugin \"" + route.pluginName + "\"");
+                               it->second.pluginName + "\" and plugin \"" + route.pluginName +
+                               "\"");
     }
   }
   const Route* find(std::string_view type) const {

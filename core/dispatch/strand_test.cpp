@@ -10,7 +10,10 @@ namespace {
 TEST(Strand, RunsInlineWhenIdle) {
   Strand strand;
   std::string log;
-  strand.push([&] { log += 'a'; return true; });
+  strand.push([&] {
+    log += 'a';
+    return true;
+  });
   EXPECT_EQ(log, "a");
   EXPECT_TRUE(strand.idle());
 }
@@ -18,11 +21,23 @@ TEST(Strand, RunsInlineWhenIdle) {
 TEST(Strand, QueuesBehindAnAsyncStepAndKeepsOrder) {
   Strand strand;
   std::string log;
-  strand.push([&] { log += 'a'; return false; });  // went to a worker
+  strand.push([&] {
+    log += 'a';
+    return false;
+  });  // went to a worker
   EXPECT_FALSE(strand.idle());
-  strand.push([&] { log += 'b'; return true; });
-  strand.push([&] { log += 'c'; return false; });
-  strand.push([&] { log += 'd'; return true; });
+  strand.push([&] {
+    log += 'b';
+    return true;
+  });
+  strand.push([&] {
+    log += 'c';
+    return false;
+  });
+  strand.push([&] {
+    log += 'd';
+    return true;
+  });
   EXPECT_EQ(log, "a");
   EXPECT_EQ(strand.queued(), 3u);
   strand.done();
@@ -36,8 +51,14 @@ TEST(Strand, QueuesBehindAnAsyncStepAndKeepsOrder) {
 TEST(Strand, ClearDropsQueuedSteps) {
   Strand strand;
   std::string log;
-  strand.push([&] { log += 'a'; return false; });
-  strand.push([&] { log += 'b'; return true; });
+  strand.push([&] {
+    log += 'a';
+    return false;
+  });
+  strand.push([&] {
+    log += 'b';
+    return true;
+  });
   strand.clear();
   EXPECT_TRUE(strand.idle());
   strand.done();
@@ -48,7 +69,10 @@ TEST(Strand, RunNowWithBorrowedState) {
   Strand strand;
   int calls = 0;
   ASSERT_TRUE(strand.idle());
-  strand.runNow([&] { ++calls; return true; });
+  strand.runNow([&] {
+    ++calls;
+    return true;
+  });
   EXPECT_EQ(calls, 1);
   EXPECT_TRUE(strand.idle());
 }

@@ -63,8 +63,9 @@ bool originAllowed(std::string_view origin, std::string_view host, std::string_v
                    const std::vector<std::string>& allowed) {
   if (origin.empty()) return true;
   if (!allowed.empty()) {
-    return std::any_of(allowed.begin(), allowed.end(),
-                       [origin](const std::string& entry) { return entry == "*" || sameOrigin(entry, origin); });
+    return std::any_of(allowed.begin(), allowed.end(), [origin](const std::string& entry) {
+      return entry == "*" || sameOrigin(entry, origin);
+    });
   }
   if (!host.empty()) {
     const std::string own(host);

@@ -33,8 +33,9 @@ Connection::~Connection() {
 
 void Connection::countBacklog(std::size_t bytes) noexcept {
   if (loop_.settings().backlogBytes == nullptr || bytes == countedBacklog_) return;
-  loop_.settings().backlogBytes->fetch_add(static_cast<std::int64_t>(bytes) - static_cast<std::int64_t>(countedBacklog_),
-                                           std::memory_order_relaxed);
+  loop_.settings().backlogBytes->fetch_add(
+      static_cast<std::int64_t>(bytes) - static_cast<std::int64_t>(countedBacklog_),
+      std::memory_order_relaxed);
   countedBacklog_ = bytes;
 }
 
@@ -269,7 +270,8 @@ void Connection::doom() noexcept {
 
 void Connection::abort() noexcept {
   const linger reset{.l_onoff = 1, .l_linger = 0};
-  [[maybe_unused]] const int ignored = ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  [[maybe_unused]] const int ignored =
+      ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   doom();
 }
 

@@ -162,7 +162,8 @@ void Gateway::upgrade(Poco::Net::HTTPServerRequest& request,
   if (!addressSlots_.tryAcquire(address)) {
     live_.fetch_sub(1);
     response.set("Retry-After", "60");
-    sendError(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, 4029, "Too many connections from this address.");
+    sendError(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, 4029,
+              "Too many connections from this address.");
     return;
   }
   // From here the reservations in live_ and addressSlots_ belong to the loop

@@ -4,9 +4,9 @@
 // session layer a Link per connection plus thread-safe Transport access.
 
 #include <atomic>
-#include <functional>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -56,7 +56,9 @@ class Gateway final : public http::UpgradeHandler, public Transport {
   std::size_t connectionCount() const noexcept;
   std::size_t eventLoopCount() const noexcept { return loops_.size(); }
   // Bytes queued for connections whose socket would block (metrics). Any thread.
-  std::int64_t outboundBacklogBytes() const noexcept { return backlogBytes_.load(std::memory_order_relaxed); }
+  std::int64_t outboundBacklogBytes() const noexcept {
+    return backlogBytes_.load(std::memory_order_relaxed);
+  }
   // Configuration reload: the limit for later upgrades; open ones stay. Any thread.
   void setMaxConnections(std::size_t limit) noexcept { maxConnections_.store(limit); }
 

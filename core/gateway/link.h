@@ -72,7 +72,8 @@ class SessionFactory {
 class Transport {
  public:
   virtual ~Transport() = default;
-  virtual void post(sdk::ConnectionId connection, std::function<void(Link&, ConnectionHandler&)> work) noexcept = 0;
+  virtual void post(sdk::ConnectionId connection,
+                    std::function<void(Link&, ConnectionHandler&)> work) noexcept = 0;
   // Convenience: post a sendText.
   virtual void send(sdk::ConnectionId connection, std::string frame) noexcept = 0;
 };

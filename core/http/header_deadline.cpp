@@ -2,8 +2,8 @@
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
 
 #include <vector>
 
@@ -14,7 +14,8 @@ namespace {
 // next request.
 class RearmingHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  RearmingHandler(Poco::Net::HTTPRequestHandler* inner, HeaderDeadline& deadline, Poco::Net::StreamSocket socket)
+  RearmingHandler(Poco::Net::HTTPRequestHandler* inner, HeaderDeadline& deadline,
+                  Poco::Net::StreamSocket socket)
       : inner_(inner), deadline_(deadline), socket_(std::move(socket)) {}
   ~RearmingHandler() override {
     // A socket handed over (WebSocket upgrade) is closed on Poco's side.
@@ -23,7 +24,8 @@ class RearmingHandler final : public Poco::Net::HTTPRequestHandler {
   RearmingHandler(const RearmingHandler&) = delete;
   RearmingHandler& operator=(const RearmingHandler&) = delete;
 
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     inner_->handleRequest(request, response);
   }
 
@@ -37,7 +39,8 @@ class RearmingHandler final : public Poco::Net::HTTPRequestHandler {
 // exactly as Poco's HTTPServer would.
 class ArmingConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
  public:
-  ArmingConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+  ArmingConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                          Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
                           HeaderDeadline& deadline)
       : params_(std::move(params)), factory_(std::move(factory)), deadline_(deadline) {}
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
@@ -53,7 +56,8 @@ class ArmingConnectionFactory final : public Poco::Net::TCPServerConnectionFacto
 
 }  // namespace
 
-HeaderDeadline::HeaderDeadline(std::chrono::milliseconds limit) : limit_(limit), thread_([this] { watch(); }) {}
+HeaderDeadline::HeaderDeadline(std::chrono::milliseconds limit)
+    : limit_(limit), thread_([this] { watch(); }) {}
 
 HeaderDeadline::~HeaderDeadline() { stop(); }
 
@@ -114,7 +118,8 @@ void HeaderDeadline::watch() {
   }
 }
 
-Poco::Net::HTTPRequestHandler* DeadlineFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
+Poco::Net::HTTPRequestHandler* DeadlineFactory::createRequestHandler(
+    const Poco::Net::HTTPServerRequest& request) {
   auto* impl = dynamic_cast<const Poco::Net::HTTPServerRequestImpl*>(&request);
   if (impl == nullptr) return inner_->createRequestHandler(request);
   // socket() is not const in Poco; the request itself is not changed.
@@ -123,12 +128,14 @@ Poco::Net::HTTPRequestHandler* DeadlineFactory::createRequestHandler(const Poco:
   return new RearmingHandler(inner_->createRequestHandler(request), deadline_, std::move(socket));
 }
 
-GuardedHttpServer::GuardedHttpServer(Poco::SharedPtr<DeadlineFactory> factory, HeaderDeadline& deadline,
-                                     Poco::ThreadPool& pool, const Poco::Net::ServerSocket& socket,
+GuardedHttpServer::GuardedHttpServer(Poco::SharedPtr<DeadlineFactory> factory,
+                                     HeaderDeadline& deadline, Poco::ThreadPool& pool,
+                                     const Poco::Net::ServerSocket& socket,
                                      Poco::Net::HTTPServerParams::Ptr params)
-    : Poco::Net::TCPServer(new ArmingConnectionFactory(params, Poco::Net::HTTPRequestHandlerFactory::Ptr(factory),
-                                                       deadline),
-                           pool, socket, params),
+    : Poco::Net::TCPServer(
+          new ArmingConnectionFactory(params, Poco::Net::HTTPRequestHandlerFactory::Ptr(factory),
+                                      deadline),
+          pool, socket, params),
       factory_(std::move(factory)) {}
 
 void GuardedHttpServer::stopAll(bool abortCurrent) {

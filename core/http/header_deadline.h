@@ -17,11 +17,11 @@
 // everything is guarded by one mutex.
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/SharedPtr.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/TCPServer.h>
+#include <Poco/SharedPtr.h>
 #include <Poco/ThreadPool.h>
 
 #include <chrono>
@@ -74,9 +74,11 @@ class HeaderDeadline final {
 // was taken over, as by a WebSocket upgrade). `deadline` must outlive it.
 class DeadlineFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  DeadlineFactory(std::unique_ptr<Poco::Net::HTTPRequestHandlerFactory> inner, HeaderDeadline& deadline)
+  DeadlineFactory(std::unique_ptr<Poco::Net::HTTPRequestHandlerFactory> inner,
+                  HeaderDeadline& deadline)
       : inner_(std::move(inner)), deadline_(deadline) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest& request) override;
   // Tells the connections the server stopped (the event is protected in Poco).
   void notifyStopped(const void* server, bool abortCurrent) { serverStopped(server, abortCurrent); }
 

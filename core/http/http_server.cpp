@@ -34,7 +34,8 @@ Poco::Net::ServerSocket bindSocket(const config::Config& config) {
   Poco::Net::ServerSocket socket;
   // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT (Poco's two-argument
   // bind sets both): a second server on a taken port must fail, not share it.
-  socket.bind(Poco::Net::SocketAddress(config.server.listenHost, config.server.listenPort), true, false);
+  socket.bind(Poco::Net::SocketAddress(config.server.listenHost, config.server.listenPort), true,
+              false);
   socket.listen(kListenBacklog);
   return socket;
 }
@@ -52,8 +53,7 @@ HttpServer::HttpServer(const config::Config& config, auth::Accounts& accounts,
       server_(std::make_unique<GuardedHttpServer>(
           Poco::SharedPtr<DeadlineFactory>(
               new DeadlineFactory(std::make_unique<RouterFactory>(router_), headerDeadline_)),
-          headerDeadline_, pool_,
-          socket_, paramsOf(config))) {}
+          headerDeadline_, pool_, socket_, paramsOf(config))) {}
 
 HttpServer::~HttpServer() { stop(); }
 

@@ -1,6 +1,5 @@
 // The routes over real sockets, against Accounts on a real SQLite file.
 #include "http/http_server.h"
-#include "http/static_files.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -19,6 +18,7 @@
 #include <sstream>
 
 #include "auth/test_database.h"
+#include "http/static_files.h"
 
 namespace wind::http {
 namespace {
@@ -418,11 +418,10 @@ TEST_F(WebClientTest, AssetsHaveTheirTypeAndAreCachedOnlyUnderTheCurrentVersion)
 }
 
 TEST_F(WebClientTest, NothingOutsideTheWebRootIsServed) {
-  for (const char* path :
-       {"/static/v/../../secret.txt", "/static/v/%2e%2e/%2e%2e/secret.txt",
-        "/static/v/..%2f..%2fsecret.txt", "/static/../secret.txt", "/static/v/link.txt",
-        "/static/v/.secret", "/static/v//etc/passwd", "/static/v/static/app.css",
-        "/static/app.css", "/index.html"}) {
+  for (const char* path : {"/static/v/../../secret.txt", "/static/v/%2e%2e/%2e%2e/secret.txt",
+                           "/static/v/..%2f..%2fsecret.txt", "/static/../secret.txt",
+                           "/static/v/link.txt", "/static/v/.secret", "/static/v//etc/passwd",
+                           "/static/v/static/app.css", "/static/app.css", "/index.html"}) {
     const auto reply = call("GET", path);
     EXPECT_EQ(reply.status, 404) << path;
     EXPECT_EQ(reply.body.find("outside"), std::string::npos) << path;

@@ -154,8 +154,8 @@ void Router::routeAuth(const std::string& action, HTTPServerRequest& request,
 
 bool Router::routePage(const std::string& path, HTTPServerRequest& request,
                        HTTPServerResponse& response) {
-  if (!StaticFiles::owns(path) && path != "/register" && path != "/login" &&
-      path != "/healthz" && path != "/readyz" && path != "/metrics") {
+  if (!StaticFiles::owns(path) && path != "/register" && path != "/login" && path != "/healthz" &&
+      path != "/readyz" && path != "/metrics") {
     return false;
   }
   // HEAD for the web client's files (Poco sends the headers only).

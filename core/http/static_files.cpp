@@ -86,8 +86,8 @@ StaticFiles::StaticFiles(const fs::path& root, Poco::Logger& logger) {
   }
   Poco::replaceInPlace(index->second.body, kVersionMark, version_);
   index->second.etag = '"' + sha1Hex(index->second.body) + '"';
-  logger.information("http: web client: %z files from %s, version %s", files_.size(),
-                     root.string(), version_);
+  logger.information("http: web client: %z files from %s, version %s", files_.size(), root.string(),
+                     version_);
 }
 
 void StaticFiles::load(const fs::path& root, Poco::Logger& logger) {

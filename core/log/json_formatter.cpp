@@ -11,12 +11,17 @@ namespace {
 
 const char* levelName(Poco::Message::Priority priority) {
   switch (priority) {
-    case Poco::Message::PRIO_TRACE: return "trace";
-    case Poco::Message::PRIO_DEBUG: return "debug";
+    case Poco::Message::PRIO_TRACE:
+      return "trace";
+    case Poco::Message::PRIO_DEBUG:
+      return "debug";
     case Poco::Message::PRIO_INFORMATION:
-    case Poco::Message::PRIO_NOTICE: return "info";
-    case Poco::Message::PRIO_WARNING: return "warn";
-    default: return "error";
+    case Poco::Message::PRIO_NOTICE:
+      return "info";
+    case Poco::Message::PRIO_WARNING:
+      return "warn";
+    default:
+      return "error";
   }
 }
 
@@ -24,7 +29,8 @@ const char* levelName(Poco::Message::Priority priority) {
 
 void JsonFormatter::format(const Poco::Message& message, std::string& text) {
   text += "{\"time\":";
-  sdk::json::appendQuoted(text, Poco::DateTimeFormatter::format(message.getTime(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+  sdk::json::appendQuoted(text, Poco::DateTimeFormatter::format(
+                                    message.getTime(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
   text += ",\"level\":\"";
   text += levelName(message.getPriority());
   text += "\",\"logger\":";

@@ -14,11 +14,16 @@ namespace {
 
 int pocoLevel(config::LogLevel level) {
   switch (level) {
-    case config::LogLevel::trace: return Poco::Message::PRIO_TRACE;
-    case config::LogLevel::debug: return Poco::Message::PRIO_DEBUG;
-    case config::LogLevel::info: return Poco::Message::PRIO_INFORMATION;
-    case config::LogLevel::warn: return Poco::Message::PRIO_WARNING;
-    case config::LogLevel::error: return Poco::Message::PRIO_ERROR;
+    case config::LogLevel::trace:
+      return Poco::Message::PRIO_TRACE;
+    case config::LogLevel::debug:
+      return Poco::Message::PRIO_DEBUG;
+    case config::LogLevel::info:
+      return Poco::Message::PRIO_INFORMATION;
+    case config::LogLevel::warn:
+      return Poco::Message::PRIO_WARNING;
+    case config::LogLevel::error:
+      return Poco::Message::PRIO_ERROR;
   }
   return Poco::Message::PRIO_INFORMATION;
 }

@@ -93,7 +93,8 @@ Histogram::Snapshot Histogram::snapshot() const {
 }
 
 std::vector<double> latencyBuckets() {
-  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
 std::vector<double> sizeBuckets() {
@@ -102,8 +103,8 @@ std::vector<double> sizeBuckets() {
   return bounds;
 }
 
-Registry::Series& Registry::slot(std::string_view name, std::string_view help,
-                                 const Labels& labels, Kind kind) {
+Registry::Series& Registry::slot(std::string_view name, std::string_view help, const Labels& labels,
+                                 Kind kind) {
   if (!isValidMetricName(name)) {
     throw std::invalid_argument("invalid metric name \"" + std::string(name) + "\"");
   }
@@ -133,7 +134,8 @@ Gauge& Registry::gauge(std::string_view name, std::string_view help, const Label
   std::lock_guard lock(mutex_);
   auto& series = slot(name, help, labels, Kind::gauge);
   if (!series.gauge && !series.read) series.gauge = std::make_unique<Gauge>();
-  if (!series.gauge) throw std::invalid_argument("gauge \"" + std::string(name) + "\" is a function");
+  if (!series.gauge)
+    throw std::invalid_argument("gauge \"" + std::string(name) + "\" is a function");
   return *series.gauge;
 }
 
@@ -141,7 +143,8 @@ void Registry::gaugeFunction(std::string_view name, std::string_view help, const
                              std::function<std::int64_t()> read) {
   std::lock_guard lock(mutex_);
   auto& series = slot(name, help, labels, Kind::gauge);
-  if (series.gauge) throw std::invalid_argument("gauge \"" + std::string(name) + "\" is not a function");
+  if (series.gauge)
+    throw std::invalid_argument("gauge \"" + std::string(name) + "\" is not a function");
   series.read = std::move(read);
 }
 

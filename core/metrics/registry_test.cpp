@@ -82,7 +82,8 @@ TEST(MetricsRegistry, GaugesGoUpAndDown) {
   gauge.add(5);
   gauge.add(-2);
   EXPECT_EQ(gauge.value(), 3);
-  EXPECT_NE(registry.renderPrometheus().find("# TYPE wind_open gauge\nwind_open 3\n"), std::string::npos);
+  EXPECT_NE(registry.renderPrometheus().find("# TYPE wind_open gauge\nwind_open 3\n"),
+            std::string::npos);
 }
 
 TEST(MetricsRegistry, GaugeFunctionsAreReadAtRenderTime) {
@@ -95,15 +96,19 @@ TEST(MetricsRegistry, GaugeFunctionsAreReadAtRenderTime) {
 
 TEST(MetricsRegistry, HistogramsRenderCumulativeBuckets) {
   Registry registry;
-  Histogram& h = registry.histogram("wind_latency_seconds", "Latency.", {{"plugin", "chat"}}, {0.1, 1});
+  Histogram& h =
+      registry.histogram("wind_latency_seconds", "Latency.", {{"plugin", "chat"}}, {0.1, 1});
   h.observe(0.05);
   h.observe(0.5);
   h.observe(5);
   const std::string text = registry.renderPrometheus();
   EXPECT_NE(text.find("# TYPE wind_latency_seconds histogram\n"), std::string::npos);
-  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"0.1\",plugin=\"chat\"} 1\n"), std::string::npos);
-  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"1\",plugin=\"chat\"} 2\n"), std::string::npos);
-  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"+Inf\",plugin=\"chat\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"0.1\",plugin=\"chat\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"1\",plugin=\"chat\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("wind_latency_seconds_bucket{le=\"+Inf\",plugin=\"chat\"} 3\n"),
+            std::string::npos);
   EXPECT_NE(text.find("wind_latency_seconds_sum{plugin=\"chat\"} 5.55\n"), std::string::npos);
   EXPECT_NE(text.find("wind_latency_seconds_count{plugin=\"chat\"} 3\n"), std::string::npos);
 }

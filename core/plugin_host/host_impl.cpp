@@ -58,7 +58,9 @@ std::string pluginMetricName(std::string_view name, std::string_view suffix) {
 
 std::string pluginCounterName(std::string_view name) { return pluginMetricName(name, "_total"); }
 
-std::string pluginHistogramName(std::string_view name) { return pluginMetricName(name, "_seconds"); }
+std::string pluginHistogramName(std::string_view name) {
+  return pluginMetricName(name, "_seconds");
+}
 
 HostImpl::HostImpl(std::string pluginName, const HostServices& services)
     : name_(std::move(pluginName)), services_(services), storage_(services.database) {}
@@ -152,7 +154,8 @@ sdk::Histogram& HostImpl::histogram(std::string_view name) noexcept {
   if (it == histograms_.end()) {
     // Valid by construction, as for counters; the suffixes keep the two kinds apart.
     metrics::Histogram& histogram = services_.metrics.histogram(
-        pluginHistogramName(name), "Histogram \"" + std::string(name) + "\" of a WIND plugin, in seconds.",
+        pluginHistogramName(name),
+        "Histogram \"" + std::string(name) + "\" of a WIND plugin, in seconds.",
         {{"plugin", name_}});
     it = histograms_.emplace(std::string(name), std::make_unique<PluginHistogram>(histogram)).first;
   }

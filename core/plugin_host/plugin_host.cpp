@@ -177,9 +177,11 @@ void PluginHost::load(const config::PluginConfig& plugin) {
   loaded->declared = &info;
   loaded->settings = settings;
   for (const auto& spec : info.types) {
-    auto& latency = services_.metrics.histogram("wind_handler_seconds", "Time spent in a plugin's handle().",
-                                                {{"plugin", name}, {"type", spec.type}});
-    routes_.add(dispatch::Route{name, resolved(spec, services_.database.local()), loaded->plugin.get(), &latency});
+    auto& latency =
+        services_.metrics.histogram("wind_handler_seconds", "Time spent in a plugin's handle().",
+                                    {{"plugin", name}, {"type", spec.type}});
+    routes_.add(dispatch::Route{name, resolved(spec, services_.database.local()),
+                                loaded->plugin.get(), &latency});
     loaded->info.types.push_back(spec.type);
   }
   routes_.addAuthContributor(loaded->plugin.get());
@@ -187,10 +189,12 @@ void PluginHost::load(const config::PluginConfig& plugin) {
   loaded_.push_back(std::move(loaded));
 }
 
-void PluginHost::reconfigure(const std::vector<config::PluginConfig>& next, std::vector<std::string>& applied,
+void PluginHost::reconfigure(const std::vector<config::PluginConfig>& next,
+                             std::vector<std::string>& applied,
                              std::vector<std::string>& needRestart) {
   bool sameList = next.size() == loaded_.size();
-  for (std::size_t i = 0; sameList && i < next.size(); ++i) sameList = next[i].name == loaded_[i]->info.name;
+  for (std::size_t i = 0; sameList && i < next.size(); ++i)
+    sameList = next[i].name == loaded_[i]->info.name;
   if (!sameList) {
     needRestart.emplace_back("plugins");
     return;
@@ -198,7 +202,8 @@ void PluginHost::reconfigure(const std::vector<config::PluginConfig>& next, std:
   // Validate all first, so that an invalid section changes nothing.
   std::vector<sdk::Settings> validated;
   for (std::size_t i = 0; i < next.size(); ++i) {
-    validated.push_back(validateSettings(next[i].name, loaded_[i]->declared->settings, next[i].settings));
+    validated.push_back(
+        validateSettings(next[i].name, loaded_[i]->declared->settings, next[i].settings));
   }
   for (std::size_t i = 0; i < next.size(); ++i) {
     Loaded& plugin = *loaded_[i];
@@ -210,9 +215,12 @@ void PluginHost::reconfigure(const std::vector<config::PluginConfig>& next, std:
       reloadable = reloadable && spec.reloadable;
     }
     if (changed.empty()) continue;
-    const sdk::Status status = reloadable ? plugin.plugin->reconfigure(validated[i]) : sdk::Status::success();
+    const sdk::Status status =
+        reloadable ? plugin.plugin->reconfigure(validated[i]) : sdk::Status::success();
     if (!reloadable || !status.ok) {
-      if (!status.ok) services_.logger.warning("plugin \"" + plugin.info.name + "\" refused new settings: " + status.message);
+      if (!status.ok)
+        services_.logger.warning("plugin \"" + plugin.info.name +
+                                 "\" refused new settings: " + status.message);
       needRestart.push_back("plugins." + plugin.info.name);
       continue;
     }

@@ -22,7 +22,8 @@ std::optional<std::string> buildSnapshotPayload(const sdk::User& self,
     }
     for (const auto& [name, json] : snapshot.fields()) {
       if (name == "self_user") continue;
-      auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
+      auto it = std::find_if(fields.begin(), fields.end(),
+                             [&](const auto& f) { return f.first == name; });
       if (it != fields.end()) {
         it->second = json;
       } else {
@@ -41,8 +42,8 @@ std::optional<std::string> buildSnapshotPayload(const sdk::User& self,
   return out;
 }
 
-AuthDone checkAuth(const SessionContext& context, std::optional<sdk::UserId> current, std::string_view token,
-                   std::optional<std::string_view> nonce) {
+AuthDone checkAuth(const SessionContext& context, std::optional<sdk::UserId> current,
+                   std::string_view token, std::optional<std::string_view> nonce) {
   AuthDone done;
   auto refuse = [&](sdk::ErrorCode code, std::string_view reason) {
     done.refusal = code;
@@ -56,9 +57,11 @@ AuthDone checkAuth(const SessionContext& context, std::optional<sdk::UserId> cur
   }
   const std::optional<sdk::User> self = context.users.findUser(identity->user);
   if (!self) return refuse(sdk::ErrorCode::authFailed, "Invalid token.");
-  std::optional<std::string> payload = buildSnapshotPayload(*self, context.routes.authContributors(), done.failure);
+  std::optional<std::string> payload =
+      buildSnapshotPayload(*self, context.routes.authContributors(), done.failure);
   if (!payload) {
-    done.frame = dispatch::makeErrorFrame(sdk::ErrorCode::internal, dispatch::kInternalErrorReason, nonce);
+    done.frame =
+        dispatch::makeErrorFrame(sdk::ErrorCode::internal, dispatch::kInternalErrorReason, nonce);
     return done;
   }
   done.frame = dispatch::makeFrame("auth", *payload, nonce);

@@ -28,7 +28,7 @@ std::optional<std::string> buildSnapshotPayload(const sdk::User& self,
 // and snapshot frame), refused (4002 invalid token or unknown user, 4005
 // token of another user than `current`), or failed (a contributor, 5000).
 // Every frame carries `nonce`.
-AuthDone checkAuth(const SessionContext& context, std::optional<sdk::UserId> current, std::string_view token,
-                   std::optional<std::string_view> nonce);
+AuthDone checkAuth(const SessionContext& context, std::optional<sdk::UserId> current,
+                   std::string_view token, std::optional<std::string_view> nonce);
 
 }  // namespace wind::session

@@ -9,7 +9,9 @@ class FieldsPlugin final : public sdk::Plugin {
  public:
   explicit FieldsPlugin(std::vector<std::pair<std::string, std::string>> fields, bool fail = false)
       : fields_(std::move(fields)), fail_(fail) {}
-  sdk::Status handle(const sdk::Request&, sdk::Reply&) noexcept override { return sdk::Status::success(); }
+  sdk::Status handle(const sdk::Request&, sdk::Reply&) noexcept override {
+    return sdk::Status::success();
+  }
   sdk::Status contributeToAuth(sdk::UserId, sdk::AuthSnapshot& snapshot) noexcept override {
     for (const auto& [k, v] : fields_) snapshot.add(k, v);
     return fail_ ? sdk::Status::failure("nope") : sdk::Status::success();
@@ -31,7 +33,8 @@ TEST(AuthSnapshot, DefaultsWhenNoContributors) {
 
 TEST(AuthSnapshot, ContributionsReplaceDefaultsInPlaceAndAppendTheRest) {
   FieldsPlugin friends({{"mutual_users", "[1]"}, {"outgoing_requests", "[]"}});
-  FieldsPlugin requests({{"mutual_requests", "[2]"}, {"outgoing_requests", "[3]"}, {"self_user", "0"}});
+  FieldsPlugin requests(
+      {{"mutual_requests", "[2]"}, {"outgoing_requests", "[3]"}, {"self_user", "0"}});
   std::string failure;
   EXPECT_EQ(buildSnapshotPayload(kMe, {&friends, &requests}, failure),
             R"({"self_user":{"id":"5","name":"me \"q\"","profile":"https://x/p.png"},)"

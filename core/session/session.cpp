@@ -22,11 +22,13 @@ constexpr int kMaxRefusedAuths = 3;
 // limit while a handler blocks on storage.
 constexpr std::size_t kMaxPendingSteps = 4096;
 
-std::string errorFrame(ErrorCode code, std::string_view reason, std::optional<std::string_view> nonce) {
+std::string errorFrame(ErrorCode code, std::string_view reason,
+                       std::optional<std::string_view> nonce) {
   return dispatch::makeErrorFrame(code, reason, nonce);
 }
 
-std::string rateLimitedFrame(std::chrono::milliseconds retryAfter, std::optional<std::string_view> nonce) {
+std::string rateLimitedFrame(std::chrono::milliseconds retryAfter,
+                             std::optional<std::string_view> nonce) {
   std::string payload = dispatch::makeErrorPayload(ErrorCode::rateLimited, "Rate limited.");
   payload.pop_back();
   payload += ",\"retry_after_ms\":";
@@ -44,7 +46,8 @@ std::optional<std::string_view> viewOf(const std::optional<std::string>& text) {
 // is skipped by the transport, so no pointer to the Session crosses threads.
 template <typename Done>
 void postToSession(gateway::Transport& transport, sdk::ConnectionId connection, Done done) {
-  transport.post(connection, [done = std::move(done)](gateway::Link&, gateway::ConnectionHandler& handler) mutable {
+  transport.post(connection, [done = std::move(done)](gateway::Link&,
+                                                      gateway::ConnectionHandler& handler) mutable {
     if (auto* session = dynamic_cast<Session*>(&handler)) {
       if constexpr (std::is_same_v<Done, AuthDone>) {
         session->finishAuth(std::move(done));
@@ -76,9 +79,13 @@ struct DeferTarget {
 }  // namespace
 
 Session::OwnedFrame::OwnedFrame(const FrameRef& ref)
-    : type(ref.type), payload(ref.payload), nonce(ref.nonce ? std::optional<std::string>(*ref.nonce) : std::nullopt) {}
+    : type(ref.type),
+      payload(ref.payload),
+      nonce(ref.nonce ? std::optional<std::string>(*ref.nonce) : std::nullopt) {}
 
-Session::FrameRef Session::OwnedFrame::ref() const noexcept { return FrameRef{type, payload, viewOf(nonce)}; }
+Session::FrameRef Session::OwnedFrame::ref() const noexcept {
+  return FrameRef{type, payload, viewOf(nonce)};
+}
 
 Session::Session(gateway::Link& link, const SessionContext& context, const SessionLimits& limits)
     : link_(link),
@@ -91,7 +98,8 @@ Session::Session(gateway::Link& link, const SessionContext& context, const Sessi
 }
 
 std::string Session::who() const {
-  return "connection=" + sdk::toString(id_) + " user=" + (user_ ? sdk::toString(*user_) : std::string("-"));
+  return "connection=" + sdk::toString(id_) +
+         " user=" + (user_ ? sdk::toString(*user_) : std::string("-"));
 }
 
 void Session::onText(std::string_view message) {
@@ -101,13 +109,15 @@ void Session::onText(std::string_view message) {
   if (error != dispatch::EnvelopeError::none) {
     if (!admit(std::nullopt)) return;
     emit(error == dispatch::EnvelopeError::invalidJson
-             ? errorFrame(ErrorCode::invalidJson, "Frame must be a JSON object with a string \"type\".", std::nullopt)
+             ? errorFrame(ErrorCode::invalidJson,
+                          "Frame must be a JSON object with a string \"type\".", std::nullopt)
              : errorFrame(ErrorCode::invalidRequest, "Invalid nonce.", std::nullopt));
     return;
   }
   const std::optional<std::string_view> nonce = viewOf(envelope.nonce);
   if (context_.wire != nullptr) {
-    const bool known = envelope.type == kHeartbeat || envelope.type == kAuth || context_.routes.find(envelope.type);
+    const bool known = envelope.type == kHeartbeat || envelope.type == kAuth ||
+                       context_.routes.find(envelope.type);
     context_.wire->frameIn(envelope.type, known);
   }
   if (envelope.type == kHeartbeat) {
@@ -180,10 +190,12 @@ bool Session::processFrame(const FrameRef& frame) {
     return true;
   }
   if (route->spec.execution == sdk::Execution::worker) return submitToWorker(*route, frame);
-  const sdk::Request request{id_, user_.value_or(sdk::UserId{0}), user_.has_value(), frame.type, frame.payload};
+  const sdk::Request request{id_, user_.value_or(sdk::UserId{0}), user_.has_value(), frame.type,
+                             frame.payload};
   const DeferTarget target{context_.transport, id_, *route, frame.type};
   const dispatch::DeferredBinder bind = std::cref(target);
-  const dispatch::HandlerOutcome outcome = dispatch::runHandler(*route, request, frame.nonce, &bind);
+  const dispatch::HandlerOutcome outcome =
+      dispatch::runHandler(*route, request, frame.nonce, &bind);
   // A deferred answer keeps the strand in flight until finishFrame().
   if (outcome.deferred) return false;
   if (!outcome.status.ok) reportFailure(route->pluginName, frame.type, outcome.status.message);
@@ -212,8 +224,8 @@ bool Session::submitToWorker(const dispatch::Route& route, const FrameRef& frame
           done.outcome.status = sdk::Status::failure(e.what());
           done.outcome.frames.clear();
           try {
-            done.outcome.frames.push_back(
-                errorFrame(ErrorCode::internal, dispatch::kInternalErrorReason, viewOf(owned.nonce)));
+            done.outcome.frames.push_back(errorFrame(
+                ErrorCode::internal, dispatch::kInternalErrorReason, viewOf(owned.nonce)));
           } catch (const std::exception&) {
             // finishFrame() still answers 5000, without the nonce.
           }
@@ -248,18 +260,21 @@ void Session::queueAuth(std::string_view payload, std::optional<std::string_view
   });
 }
 
-bool Session::beginAuth(const std::optional<std::string>& token, const std::optional<std::string>& nonce) {
+bool Session::beginAuth(const std::optional<std::string>& token,
+                        const std::optional<std::string>& nonce) {
   if (!token) {
-    refuseAuth(errorFrame(ErrorCode::invalidRequest, "Auth payload needs a string \"auth\".", viewOf(nonce)));
+    refuseAuth(errorFrame(ErrorCode::invalidRequest, "Auth payload needs a string \"auth\".",
+                          viewOf(nonce)));
     return true;
   }
   // The token check blocks on storage, so it runs on a worker; the strand
   // keeps later frames of this connection waiting for its outcome.
   const SessionContext& context = context_;
-  const bool queued = context_.workers.submit([&context, connection = id_, current = user_, token = *token, nonce] {
-    AuthDone done = checkAuth(context, current, token, viewOf(nonce));
-    postToSession(context.transport, connection, std::move(done));
-  });
+  const bool queued =
+      context_.workers.submit([&context, connection = id_, current = user_, token = *token, nonce] {
+        AuthDone done = checkAuth(context, current, token, viewOf(nonce));
+        postToSession(context.transport, connection, std::move(done));
+      });
   if (queued) return false;
   write(errorFrame(ErrorCode::internal, dispatch::kInternalErrorReason, viewOf(nonce)));
   return true;
@@ -287,13 +302,15 @@ void Session::finishAuth(AuthDone done) {
 void Session::refuseAuth(std::string frame) {
   context_.counters.authRefused.fetch_add(1, std::memory_order_relaxed);
   write(frame);
-  if (++refusedAuths_ >= kMaxRefusedAuths) closeWith(4002, "Too many failed authentication attempts.");
+  if (++refusedAuths_ >= kMaxRefusedAuths)
+    closeWith(4002, "Too many failed authentication attempts.");
 }
 
-void Session::reportFailure(const std::string& pluginName, std::string_view type, const std::string& message) {
+void Session::reportFailure(const std::string& pluginName, std::string_view type,
+                            const std::string& message) {
   context_.counters.pluginFailures.fetch_add(1, std::memory_order_relaxed);
-  context_.logger.error("plugin \"" + pluginName + "\" failed on type \"" + std::string(type) + "\" (" + who() +
-                        "): " + message);
+  context_.logger.error("plugin \"" + pluginName + "\" failed on type \"" + std::string(type) +
+                        "\" (" + who() + "): " + message);
 }
 
 void Session::armDeadline() { link_.setDeadline(link_.now() + heartbeatTimeout_); }
@@ -344,7 +361,8 @@ void Session::closeWith(std::uint16_t code, std::string_view reason) {
   closing_ = true;
   strand_.clear();
   if (context_.logger.debug()) {
-    context_.logger.debug("session: closing " + who() + " code=" + std::to_string(code) + " reason=" + std::string(reason));
+    context_.logger.debug("session: closing " + who() + " code=" + std::to_string(code) +
+                          " reason=" + std::string(reason));
   }
   link_.close(code, reason);
 }

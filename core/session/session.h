@@ -39,9 +39,10 @@ namespace wind::session {
 
 // Counts shared by every session; read by metrics. Any thread.
 struct SessionCounters {
-  std::atomic<std::uint64_t> pluginFailures{0};  // handler or auth contributor Status failures (5000)
-  std::atomic<std::uint64_t> rateLimited{0};     // 4029 answers
-  std::atomic<std::uint64_t> authRefused{0};     // refused auth frames (4000, 4002, 4005)
+  std::atomic<std::uint64_t> pluginFailures{
+      0};                                     // handler or auth contributor Status failures (5000)
+  std::atomic<std::uint64_t> rateLimited{0};  // 4029 answers
+  std::atomic<std::uint64_t> authRefused{0};  // refused auth frames (4000, 4002, 4005)
 };
 
 // What every Session uses. Owned by SessionFactoryImpl, which must outlive
@@ -117,7 +118,8 @@ class Session final : public gateway::ConnectionHandler {
   void queueAuth(std::string_view payload, std::optional<std::string_view> nonce);
   bool beginAuth(const std::optional<std::string>& token, const std::optional<std::string>& nonce);
   void refuseAuth(std::string frame);
-  void reportFailure(const std::string& pluginName, std::string_view type, const std::string& message);
+  void reportFailure(const std::string& pluginName, std::string_view type,
+                     const std::string& message);
   void armDeadline();
   void emit(std::string frame);
   bool roomToQueue();

@@ -10,10 +10,12 @@ SessionLimits limitsOf(const config::Config& config) {
 
 }  // namespace
 
-SessionFactoryImpl::SessionFactoryImpl(const config::Config& config, const dispatch::RouteTable& routes,
-                                       auth::TokenAuthenticator& authenticator, auth::UserDirectory& users,
-                                       gateway::Transport& transport, SessionRegistry& registry,
-                                       dispatch::WorkerPool& workers, Poco::Logger& logger, WireMetrics* wire)
+SessionFactoryImpl::SessionFactoryImpl(const config::Config& config,
+                                       const dispatch::RouteTable& routes,
+                                       auth::TokenAuthenticator& authenticator,
+                                       auth::UserDirectory& users, gateway::Transport& transport,
+                                       SessionRegistry& registry, dispatch::WorkerPool& workers,
+                                       Poco::Logger& logger, WireMetrics* wire)
     : context_{routes, authenticator, users, transport, registry, workers, logger, counters_, wire},
       limits_(limitsOf(config)) {}
 

@@ -19,8 +19,9 @@ class SessionFactoryImpl final : public gateway::SessionFactory {
   // the rest.
   SessionFactoryImpl(const config::Config& config, const dispatch::RouteTable& routes,
                      auth::TokenAuthenticator& authenticator, auth::UserDirectory& users,
-                     gateway::Transport& transport, SessionRegistry& registry, dispatch::WorkerPool& workers,
-                     Poco::Logger& logger, WireMetrics* wire = nullptr);
+                     gateway::Transport& transport, SessionRegistry& registry,
+                     dispatch::WorkerPool& workers, Poco::Logger& logger,
+                     WireMetrics* wire = nullptr);
 
   // Loop thread of the new connection, right after the handshake.
   std::unique_ptr<gateway::ConnectionHandler> open(gateway::Link& link) override;

@@ -45,7 +45,8 @@ void SessionRegistry::remove(sdk::ConnectionId connection, sdk::UserId user) {
   auto it = shard.byUser.find(sdk::value(user));
   if (it == shard.byUser.end()) return;
   auto& entries = it->second;
-  const auto removed = std::erase_if(entries, [&](const Entry& e) { return e.connection == connection; });
+  const auto removed =
+      std::erase_if(entries, [&](const Entry& e) { return e.connection == connection; });
   count_.fetch_sub(removed, std::memory_order_relaxed);
   if (entries.empty()) {
     shard.byUser.erase(it);
@@ -109,7 +110,8 @@ void SessionRegistry::tokenRevoked(std::string_view tokenHash) noexcept {
         for (const Entry& entry : entries) {
           if (entry.tokenHash == tokenHash) closing.push_back(entry.connection);
         }
-        const auto removed = std::erase_if(entries, [&](const Entry& e) { return e.tokenHash == tokenHash; });
+        const auto removed =
+            std::erase_if(entries, [&](const Entry& e) { return e.tokenHash == tokenHash; });
         count_.fetch_sub(removed, std::memory_order_relaxed);
         if (!entries.empty()) {
           ++it;

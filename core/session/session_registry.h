@@ -42,7 +42,8 @@ class SessionRegistry final : public Delivery, public auth::RevocationListener {
 
   // Startup only, before serving: count frames sent and closes made here. `wire` outlives this.
   void setWireMetrics(WireMetrics& wire) noexcept { wire_ = &wire; }
-  // Startup only, before serving: told of each user's first and last connection here. Outlives this.
+  // Startup only, before serving: told of each user's first and last connection here. Outlives
+  // this.
   void setPresenceListener(PresenceListener& listener) noexcept { presence_ = &listener; }
 
   // Every user with an authenticated connection here. Any thread.
@@ -78,7 +79,9 @@ class SessionRegistry final : public Delivery, public auth::RevocationListener {
   void rememberRevoked(std::string_view tokenHash);
 
   Shard& shardOf(sdk::UserId user) noexcept { return shards_[sdk::value(user) % kShards]; }
-  const Shard& shardOf(sdk::UserId user) const noexcept { return shards_[sdk::value(user) % kShards]; }
+  const Shard& shardOf(sdk::UserId user) const noexcept {
+    return shards_[sdk::value(user) % kShards];
+  }
 
   gateway::Transport& transport_;
   WireMetrics* wire_ = nullptr;

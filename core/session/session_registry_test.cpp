@@ -29,7 +29,8 @@ TEST_F(RegistryTest, AddRemoveAndCount) {
   EXPECT_TRUE(registry_.add(b_.id(), sdk::UserId{7}, "h2"));
   EXPECT_TRUE(registry_.add(b_.id(), sdk::UserId{7}, "h3"));  // re-auth: replaces, no double count
   EXPECT_EQ(registry_.authenticatedCount(), 2u);
-  EXPECT_EQ(registry_.connectionsOf(sdk::UserId{7}), (std::vector<sdk::ConnectionId>{a_.id(), b_.id()}));
+  EXPECT_EQ(registry_.connectionsOf(sdk::UserId{7}),
+            (std::vector<sdk::ConnectionId>{a_.id(), b_.id()}));
   registry_.remove(a_.id(), sdk::UserId{7});
   registry_.remove(a_.id(), sdk::UserId{7});
   EXPECT_EQ(registry_.authenticatedCount(), 1u);

@@ -36,7 +36,9 @@ class TestPlugin final : public sdk::Plugin {
 
 class Contributor final : public sdk::Plugin {
  public:
-  sdk::Status handle(const sdk::Request&, sdk::Reply&) noexcept override { return sdk::Status::success(); }
+  sdk::Status handle(const sdk::Request&, sdk::Reply&) noexcept override {
+    return sdk::Status::success();
+  }
   sdk::Status contributeToAuth(sdk::UserId user, sdk::AuthSnapshot& snapshot) noexcept override {
     if (fail) return sdk::Status::failure("friends table locked");
     snapshot.add("mutual_users", "[{\"id\":\"2\"}]");
@@ -111,14 +113,16 @@ class SessionTest : public ::testing::Test {
     transport_.runPosted();
   }
 
-  void route(std::string type, TestPlugin& plugin, sdk::Execution execution, bool beforeAuth = false) {
-    routes_.add(dispatch::Route{"test_" + type, sdk::TypeSpec{type, execution, beforeAuth}, &plugin});
+  void route(std::string type, TestPlugin& plugin, sdk::Execution execution,
+             bool beforeAuth = false) {
+    routes_.add(
+        dispatch::Route{"test_" + type, sdk::TypeSpec{type, execution, beforeAuth}, &plugin});
   }
 
   Conn& open() {
     if (!factory_) {
-      factory_ = std::make_unique<SessionFactoryImpl>(config_, routes_, accounts_, accounts_, transport_, registry_,
-                                                      pool_, logger_);
+      factory_ = std::make_unique<SessionFactoryImpl>(config_, routes_, accounts_, accounts_,
+                                                      transport_, registry_, pool_, logger_);
     }
     auto& conn = *conns_.emplace_back(std::make_unique<Conn>(conns_.size() + 1));
     conn.handler = factory_->open(conn.link);
@@ -144,13 +148,14 @@ class SessionTest : public ::testing::Test {
     text(conn, authFrame(token));
     transport_.awaitPosts(1);
     ASSERT_FALSE(conn.link.sent.empty());
-    EXPECT_NE(conn.link.sent.back().find("\"self_user\""), std::string::npos) << conn.link.sent.back();
+    EXPECT_NE(conn.link.sent.back().find("\"self_user\""), std::string::npos)
+        << conn.link.sent.back();
     conn.link.sent.clear();
   }
 
   static std::string error(int code, std::string_view reason, std::string_view nonce = {}) {
-    std::string out = R"({"type":"error","payload":{"code":)" + std::to_string(code) + R"(,"reason":")" +
-                      std::string(reason) + "\"}";
+    std::string out = R"({"type":"error","payload":{"code":)" + std::to_string(code) +
+                      R"(,"reason":")" + std::string(reason) + "\"}";
     if (!nonce.empty()) out += R"(,"nonce":")" + std::string(nonce) + "\"";
     return out + "}";
   }
@@ -161,11 +166,13 @@ class SessionTest : public ::testing::Test {
   SessionRegistry registry_{transport_};
   std::promise<void> gate_;
   std::shared_future<void> gateOpen_ = gate_.get_future().share();
-  TestPlugin heartbeat_{[](const sdk::Request& r, sdk::Reply& reply) { return echoAs("heartbeat", r, reply); }};
+  TestPlugin heartbeat_{
+      [](const sdk::Request& r, sdk::Reply& reply) { return echoAs("heartbeat", r, reply); }};
   TestPlugin echo_{[](const sdk::Request& r, sdk::Reply& reply) {
     return echoAs(r.authenticated ? "echo" : "echo_anonymous", r, reply);
   }};
-  TestPlugin fast_{[](const sdk::Request& r, sdk::Reply& reply) { return echoAs("fast", r, reply); }};
+  TestPlugin fast_{
+      [](const sdk::Request& r, sdk::Reply& reply) { return echoAs("fast", r, reply); }};
   TestPlugin slow_{[this](const sdk::Request& r, sdk::Reply& reply) {
     gateOpen_.wait();
     return echoAs("slow", r, reply);
@@ -174,7 +181,8 @@ class SessionTest : public ::testing::Test {
     reply.send("partial", "1");
     return sdk::Status::failure("disk full");
   }};
-  TestPlugin failInline_{[](const sdk::Request&, sdk::Reply&) { return sdk::Status::failure("inline boom"); }};
+  TestPlugin failInline_{
+      [](const sdk::Request&, sdk::Reply&) { return sdk::Status::failure("inline boom"); }};
   TestPlugin early_{[](const sdk::Request& r, sdk::Reply& reply) {
     return echoAs(r.authenticated ? "early_user" : "early_anonymous", r, reply);
   }};
@@ -229,7 +237,8 @@ TEST_F(SessionTest, HeartbeatRearmsDeadlineAndEchoesPayloadVerbatim) {
   text(conn, R"({"type":"heartbeat","payload":{"count": 1.50e+10, "x":[ -0.0 ]},"nonce":"h1"})");
   EXPECT_EQ(*conn.link.deadline, conn.link.clock + 5000ms);
   ASSERT_EQ(conn.link.sent.size(), 1u);
-  EXPECT_EQ(conn.link.sent[0], R"({"type":"heartbeat","payload":{"count": 1.50e+10, "x":[ -0.0 ]},"nonce":"h1"})");
+  EXPECT_EQ(conn.link.sent[0],
+            R"({"type":"heartbeat","payload":{"count": 1.50e+10, "x":[ -0.0 ]},"nonce":"h1"})");
   EXPECT_EQ(heartbeat_.calls.load(), 1);
 }
 
@@ -243,7 +252,8 @@ TEST_F(SessionTest, DeadlineClosesWith4003) {
 
 TEST_F(SessionTest, HeartbeatWithoutPluginIsEchoedByTheCore) {
   dispatch::RouteTable empty;
-  SessionFactoryImpl factory(config_, empty, accounts_, accounts_, transport_, registry_, pool_, logger_);
+  SessionFactoryImpl factory(config_, empty, accounts_, accounts_, transport_, registry_, pool_,
+                             logger_);
   FakeLink link(99);
   auto handler = factory.open(link);
   handler->onText(R"({"type":"heartbeat","payload":[1.0e0]})");
@@ -358,8 +368,9 @@ TEST_F(RateLimitedSessionTest, OverTheLimitGets4029WithRetryAfterAndIsNotProcess
   text(conn, R"({"type":"fast","payload":2})");
   text(conn, R"({"type":"fast","payload":3,"nonce":"r"})");
   ASSERT_EQ(conn.link.sent.size(), 3u);
-  EXPECT_EQ(conn.link.sent[2],
-            R"({"type":"error","payload":{"code":4029,"reason":"Rate limited.","retry_after_ms":500},"nonce":"r"})");
+  EXPECT_EQ(
+      conn.link.sent[2],
+      R"({"type":"error","payload":{"code":4029,"reason":"Rate limited.","retry_after_ms":500},"nonce":"r"})");
   EXPECT_EQ(fast_.calls.load(), 2);
   conn.link.advance(500ms);
   text(conn, R"({"type":"fast","payload":4})");
@@ -374,7 +385,8 @@ TEST_F(RateLimitedSessionTest, HeartbeatsAreAlwaysProcessed) {
   for (int i = 0; i < 10; ++i) text(conn, R"({"type":"fast","payload":1})");
   conn.link.sent.clear();
   conn.link.advance(1000ms);
-  for (int i = 0; i < 10; ++i) text(conn, R"({"type":"heartbeat","payload":)" + std::to_string(i) + "}");
+  for (int i = 0; i < 10; ++i)
+    text(conn, R"({"type":"heartbeat","payload":)" + std::to_string(i) + "}");
   ASSERT_EQ(conn.link.sent.size(), 10u);
   EXPECT_EQ(conn.link.sent[9], R"({"type":"heartbeat","payload":9})");
   EXPECT_EQ(*conn.link.deadline, conn.link.clock + 5000ms);
@@ -412,8 +424,9 @@ TEST_F(RateLimitedSessionTest, SetLimitsAppliesToLaterConnectionsOnly) {
   login(after, "alice-1");  // the auth frame took the only token
   text(after, R"({"type":"fast","payload":1,"nonce":"r"})");
   ASSERT_EQ(after.link.sent.size(), 1u);
-  EXPECT_EQ(after.link.sent[0],
-            R"({"type":"error","payload":{"code":4029,"reason":"Rate limited.","retry_after_ms":1000},"nonce":"r"})");
+  EXPECT_EQ(
+      after.link.sent[0],
+      R"({"type":"error","payload":{"code":4029,"reason":"Rate limited.","retry_after_ms":1000},"nonce":"r"})");
   // The connection opened before keeps burst 3 at 2/s and its 5 s deadline.
   text(before, R"({"type":"fast","payload":1})");
   text(before, R"({"type":"fast","payload":2})");
@@ -438,7 +451,8 @@ TEST_F(RateLimitedSessionTest, RefusalsQueuedBehindAWorkerFrameAreWrittenBeforeT
   ASSERT_GE(conn.link.sent.size(), 22u);
   EXPECT_EQ(conn.link.sent.front(), R"({"type":"slow","payload":1})");
   std::size_t refusals = 0;
-  for (const auto& frame : conn.link.sent) refusals += frame.find("\"code\":4029") != std::string::npos;
+  for (const auto& frame : conn.link.sent)
+    refusals += frame.find("\"code\":4029") != std::string::npos;
   EXPECT_EQ(refusals, 21u);
   gate_ = std::promise<void>();
 }
@@ -465,7 +479,8 @@ TEST_F(SessionTest, BinaryFrameGets1003AndStaysOpen) {
 
 TEST_F(SessionTest, InvalidEnvelopeGets1007AndStaysOpen) {
   Conn& conn = open();
-  for (const char* bad : {"", "nope", "[1]", R"({"type":1})", R"({"payload":{}})", R"({"type":"x",})"}) {
+  for (const char* bad :
+       {"", "nope", "[1]", R"({"type":1})", R"({"payload":{}})", R"({"type":"x",})"}) {
     text(conn, bad);
   }
   ASSERT_EQ(conn.link.sent.size(), 6u);
@@ -505,8 +520,10 @@ TEST_F(SessionTest, AuthReturnsSnapshotWithNonceAndRegisters) {
   EXPECT_EQ(conn.link.sent.size(), 1u);  // only the heartbeat: the check runs on a worker
   transport_.awaitPosts(1);
   ASSERT_EQ(conn.link.sent.size(), 2u);
-  EXPECT_EQ(conn.link.sent[1], kAliceSnapshot.substr(0, kAliceSnapshot.size() - 1) + R"(,"nonce":"x"})");
-  EXPECT_EQ(registry_.connectionsOf(sdk::UserId{1}), std::vector<sdk::ConnectionId>{conn.link.id()});
+  EXPECT_EQ(conn.link.sent[1],
+            kAliceSnapshot.substr(0, kAliceSnapshot.size() - 1) + R"(,"nonce":"x"})");
+  EXPECT_EQ(registry_.connectionsOf(sdk::UserId{1}),
+            std::vector<sdk::ConnectionId>{conn.link.id()});
   EXPECT_EQ(registry_.authenticatedCount(), 1u);
 }
 
@@ -564,7 +581,7 @@ TEST_F(SessionTest, ThirdRefusedAuthGetsItsErrorThenClose4002) {
   Conn& conn = open();
   login(conn, "alice-1");
   text(conn, R"({"type":"auth","payload":{}})");  // 4000
-  text(conn, authFrame("bob-1"));                   // 4005
+  text(conn, authFrame("bob-1"));                 // 4005
   transport_.awaitPosts(1);
   EXPECT_FALSE(conn.link.closed);
   text(conn, authFrame("wrong"));  // 4002
@@ -617,7 +634,8 @@ TEST_F(SessionTest, LogoutDuringTokenCheckWins) {
   // The worker finished the check but the completion has not run yet.
   {
     const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (transport_.queued() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    while (transport_.queued() == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
   }
   registry_.tokenRevoked("hash-alice-1");
   transport_.runPosted();
@@ -664,8 +682,8 @@ TEST_F(SessionTest, FanOutReachesEveryConnectionOfTheUser) {
   registry_.sendToUser(sdk::UserId{1}, R"({"type":"chat","payload":2})", phone.link.id());
   transport_.runPosted();
   EXPECT_EQ(phone.link.sent, std::vector<std::string>{R"({"type":"chat","payload":1})"});
-  EXPECT_EQ(laptop.link.sent,
-            (std::vector<std::string>{R"({"type":"chat","payload":1})", R"({"type":"chat","payload":2})"}));
+  EXPECT_EQ(laptop.link.sent, (std::vector<std::string>{R"({"type":"chat","payload":1})",
+                                                        R"({"type":"chat","payload":2})"}));
   EXPECT_TRUE(other.link.sent.empty());
 }
 
@@ -757,7 +775,8 @@ TEST_F(SessionTest, AWorkerHandlerThatDefersKeepsTheOrderToo) {
   EXPECT_EQ(echo_.calls.load(), 0);
   answer.finish();
   transport_.runUntil([&] { return conn.link.sent.size() >= 2; });
-  const std::vector<std::string> expected{R"({"type":"first","payload":1})", R"({"type":"echo","payload":2})"};
+  const std::vector<std::string> expected{R"({"type":"first","payload":1})",
+                                          R"({"type":"echo","payload":2})"};
   EXPECT_EQ(conn.link.sent, expected);
 }
 
@@ -782,7 +801,8 @@ TEST_F(SessionTest, AnAbandonedDeferredAnswerFinishesWithWhatItSent) {
   text(conn, R"({"type":"dropped","payload":1})");
   text(conn, R"({"type":"fast","payload":2})");
   transport_.awaitPosts(1);
-  const std::vector<std::string> expected{R"({"type":"dropped","payload":1})", R"({"type":"fast","payload":2})"};
+  const std::vector<std::string> expected{R"({"type":"dropped","payload":1})",
+                                          R"({"type":"fast","payload":2})"};
   EXPECT_EQ(conn.link.sent, expected);
 }
 

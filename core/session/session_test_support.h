@@ -73,8 +73,9 @@ class FakeTransport final : public gateway::Transport {
     connections_.erase(sdk::value(id));
   }
 
-  void post(sdk::ConnectionId connection,
-            std::function<void(gateway::Link&, gateway::ConnectionHandler&)> work) noexcept override {
+  void post(
+      sdk::ConnectionId connection,
+      std::function<void(gateway::Link&, gateway::ConnectionHandler&)> work) noexcept override {
     {
       std::lock_guard lock(mutex_);
       queue_.emplace_back(connection, std::move(work));
@@ -90,7 +91,8 @@ class FakeTransport final : public gateway::Transport {
   // Runs everything queued so far (and what that queues), on this thread.
   void runPosted() {
     while (true) {
-      std::pair<sdk::ConnectionId, std::function<void(gateway::Link&, gateway::ConnectionHandler&)>> item;
+      std::pair<sdk::ConnectionId, std::function<void(gateway::Link&, gateway::ConnectionHandler&)>>
+          item;
       std::pair<FakeLink*, gateway::ConnectionHandler*> target{nullptr, nullptr};
       {
         std::lock_guard lock(mutex_);
@@ -108,8 +110,10 @@ class FakeTransport final : public gateway::Transport {
   void awaitPosts(std::size_t count) {
     {
       std::unique_lock lock(mutex_);
-      const bool arrived = changed_.wait_for(lock, std::chrono::seconds(20), [&] { return queue_.size() >= count; });
-      if (!arrived) ADD_FAILURE() << "expected " << count << " posted completions, got " << queue_.size();
+      const bool arrived =
+          changed_.wait_for(lock, std::chrono::seconds(20), [&] { return queue_.size() >= count; });
+      if (!arrived)
+        ADD_FAILURE() << "expected " << count << " posted completions, got " << queue_.size();
     }
     runPosted();
   }
@@ -138,7 +142,9 @@ class FakeTransport final : public gateway::Transport {
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::pair<sdk::ConnectionId, std::function<void(gateway::Link&, gateway::ConnectionHandler&)>>> queue_;
+  std::deque<std::pair<sdk::ConnectionId,
+                       std::function<void(gateway::Link&, gateway::ConnectionHandler&)>>>
+      queue_;
   std::map<std::uint64_t, std::pair<FakeLink*, gateway::ConnectionHandler*>> connections_;
 };
 

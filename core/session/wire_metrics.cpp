@@ -22,8 +22,8 @@ std::string_view memberText(std::string_view frame, std::string_view key, bool q
 
 WireMetrics::WireMetrics(metrics::Registry& registry) : registry_(registry) {}
 
-void WireMetrics::count(Family& family, std::string_view name, std::string_view help, std::string_view label,
-                        std::string_view value) noexcept {
+void WireMetrics::count(Family& family, std::string_view name, std::string_view help,
+                        std::string_view label, std::string_view value) noexcept {
   try {
     {
       std::shared_lock lock(mutex_);
@@ -44,20 +44,24 @@ void WireMetrics::count(Family& family, std::string_view name, std::string_view 
 }
 
 void WireMetrics::frameIn(std::string_view type, bool known) noexcept {
-  count(in_, "wind_frames_in_total", "WebSocket frames received, by type.", "type", known ? type : "unknown");
+  count(in_, "wind_frames_in_total", "WebSocket frames received, by type.", "type",
+        known ? type : "unknown");
 }
 
 void WireMetrics::frameOut(std::string_view frame) noexcept {
   const std::string_view type = memberText(frame, "type", true);
-  count(out_, "wind_frames_out_total", "WebSocket frames sent, by type.", "type", type.empty() ? "unknown" : type);
+  count(out_, "wind_frames_out_total", "WebSocket frames sent, by type.", "type",
+        type.empty() ? "unknown" : type);
   if (type == "error") {
     const std::string_view code = memberText(frame, "code", false);
-    count(errors_, "wind_errors_total", "Error frames sent, by code.", "code", code.empty() ? "unknown" : code);
+    count(errors_, "wind_errors_total", "Error frames sent, by code.", "code",
+          code.empty() ? "unknown" : code);
   }
 }
 
 void WireMetrics::closed(std::uint16_t code) noexcept {
-  count(closes_, "wind_closes_total", "Connections the server closed, by close code.", "code", std::to_string(code));
+  count(closes_, "wind_closes_total", "Connections the server closed, by close code.", "code",
+        std::to_string(code));
 }
 
 }  // namespace wind::session

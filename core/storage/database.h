@@ -52,7 +52,8 @@ class Database {
   // writer thread (or inline on the caller's when refused at once). `done`
   // must not block. The default runs write() on the calling thread (for
   // backends and test doubles without a writer thread).
-  virtual void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept {
+  virtual void writeAsync(std::vector<Statement> statements,
+                          std::function<void(WriteResult)> done) noexcept {
     WriteResult result = write(statements);
     if (done) done(std::move(result));
   }

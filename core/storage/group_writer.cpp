@@ -165,7 +165,8 @@ std::size_t GroupWriter::take(std::vector<UnitPtr>& batch, std::size_t& statemen
 
 void GroupWriter::requeueFront(std::span<UnitPtr> units) {
   const std::lock_guard lock(queueMutex_);
-  queue_.insert(queue_.begin(), std::make_move_iterator(units.begin()), std::make_move_iterator(units.end()));
+  queue_.insert(queue_.begin(), std::make_move_iterator(units.begin()),
+                std::make_move_iterator(units.end()));
 }
 
 void GroupWriter::failUnits(Units units, const StorageError& error) {

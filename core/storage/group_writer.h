@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "storage/database.h"
 #include "storage/connection.h"
+#include "storage/database.h"
 
 namespace wind::storage {
 

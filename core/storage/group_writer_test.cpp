@@ -303,7 +303,8 @@ TEST_F(GroupWriterTest, AnEmptyAsyncUnitCompletesAtOnce) {
 TEST_F(GroupWriterTest, TheWriterRunsAtTheBatchSchedulingClass) {
   auto writer = makeWriter();
   std::promise<int> policy;
-  writer->writeAsync(insert(1), [&policy](WriteResult) { policy.set_value(sched_getscheduler(0)); });
+  writer->writeAsync(insert(1),
+                     [&policy](WriteResult) { policy.set_value(sched_getscheduler(0)); });
   // Completions run on the writer thread: its policy is what it reports.
   EXPECT_EQ(policy.get_future().get(), SCHED_BATCH);
 }

@@ -38,8 +38,7 @@ std::int64_t recordedVersion(Connection& connection, std::string_view owner) {
   return rows.empty() ? 0 : std::get<std::int64_t>(rows.front().at(0));
 }
 
-StorageError applyOne(Connection& connection, std::string_view owner,
-                      const Migration& migration) {
+StorageError applyOne(Connection& connection, std::string_view owner, const Migration& migration) {
   if (auto error = connection.begin(); failed(error)) return error;
   auto error = connection.exec(migration.sql);
   if (!failed(error)) {

@@ -4,8 +4,8 @@
 #include <span>
 #include <string_view>
 
-#include "storage/database.h"
 #include "storage/connection.h"
+#include "storage/database.h"
 
 namespace wind::storage {
 

@@ -24,7 +24,8 @@ class PooledDatabase : public Database {
   void migrate(std::string_view owner, std::span<const Migration> migrations) override;
   QueryResult query(std::string_view sql, std::span<const Value> params) noexcept override;
   WriteResult write(std::span<const Statement> statements) noexcept override;
-  void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept override;
+  void writeAsync(std::vector<Statement> statements,
+                  std::function<void(WriteResult)> done) noexcept override;
   void flush() noexcept override;
   bool ping() noexcept override;
 

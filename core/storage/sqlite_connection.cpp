@@ -251,7 +251,8 @@ void SqliteConnection::backupTo(const std::string& path) {
     throw StorageFailure("storage: backup target '" + path + "' already exists");
   }
   sqlite3* target = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::string error;
   if (rc == SQLITE_OK) {
     sqlite3_backup* backup = sqlite3_backup_init(target, "main", db_, "main");

@@ -12,14 +12,14 @@ namespace {
 class SqliteDatabase final : public PooledDatabase {
  public:
   explicit SqliteDatabase(const SqliteOptions& options)
-      : PooledDatabase(openWriter(options),
-                       BatchLimits{options.maxBatchDelay, options.maxBatchStatements,
-                                   options.onCommit},
-                       options.readers, [&options] {
-                         ConnectionOptions readOptions = connectionOptions(options);
-                         readOptions.readOnly = true;
-                         return std::make_unique<SqliteConnection>(readOptions);
-                       }) {}
+      : PooledDatabase(
+            openWriter(options),
+            BatchLimits{options.maxBatchDelay, options.maxBatchStatements, options.onCommit},
+            options.readers, [&options] {
+              ConnectionOptions readOptions = connectionOptions(options);
+              readOptions.readOnly = true;
+              return std::make_unique<SqliteConnection>(readOptions);
+            }) {}
 
   bool local() const noexcept override { return true; }
 

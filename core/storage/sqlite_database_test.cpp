@@ -288,10 +288,13 @@ TEST_F(SqliteDatabaseTest, PathThatIsADirectoryThrows) {
 TEST_F(SqliteDatabaseTest, BackupCopiesEveryCommittedRowAndNeverOverwrites) {
   std::size_t commits = 0;
   auto o = options();
-  o.onCommit = [&commits](std::size_t statements, std::chrono::microseconds) { commits += statements; };
+  o.onCommit = [&commits](std::size_t statements, std::chrono::microseconds) {
+    commits += statements;
+  };
   auto db = openSqlite(o);
   ASSERT_TRUE(writeOne(*db, "CREATE TABLE t (v INTEGER)").ok());
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(writeOne(*db, "INSERT INTO t VALUES (?)", {std::int64_t{i}}).ok());
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(writeOne(*db, "INSERT INTO t VALUES (?)", {std::int64_t{i}}).ok());
   EXPECT_EQ(commits, 11u);
 
   const std::string copy = dir_.file("backup.db");

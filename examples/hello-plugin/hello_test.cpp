@@ -38,7 +38,8 @@ TEST(HelloPlugin, GreetsTheNamedUserWithTheConfiguredGreeting) {
 TEST(HelloPlugin, GreetsTheWorldWithoutAPlainName) {
   wind::sdk::testing::FakeHost host;
   Hello plugin(greeting("Hello"), host);
-  for (std::string_view payload : {"null", "{}", R"({"name": 5})", R"({"name": "A\"da"})", R"(["name"])"}) {
+  for (std::string_view payload :
+       {"null", "{}", R"({"name": 5})", R"({"name": "A\"da"})", R"(["name"])"}) {
     wind::sdk::testing::FakeReply reply;
     plugin.handle(helloRequest(payload), reply);
     ASSERT_EQ(reply.frames().size(), 1U) << payload;

@@ -18,7 +18,8 @@ constexpr std::int64_t kDefaultMaxLength = 4000;
 constexpr auto kKnownUserTtl = std::chrono::seconds(1);
 
 std::int64_t maxLengthOf(const sdk::Settings& settings) {
-  const std::int64_t value = settings.has("max_length") ? settings.integer("max_length") : kDefaultMaxLength;
+  const std::int64_t value =
+      settings.has("max_length") ? settings.integer("max_length") : kDefaultMaxLength;
   if (value < 1) throw std::invalid_argument("chat: max_length must be at least 1");
   return value;
 }
@@ -34,21 +35,30 @@ DmPolicy policyOf(const sdk::Settings& settings) {
 sdk::RoomId roomOf(const Payload& payload) {
   auto id = sdk::parseId(payload.requiredString("chat_id"));
   if (!id) throw RequestError(ErrorCode::invalidRequest, "\"chat_id\" must be a decimal id");
-  if (*id == 0) throw RequestError(ErrorCode::invalidRequest, "a chat with yourself does not exist");
+  if (*id == 0)
+    throw RequestError(ErrorCode::invalidRequest, "a chat with yourself does not exist");
   return sdk::RoomId{*id};
 }
 
 }  // namespace
 
 const sdk::PluginInfo& info() noexcept {
-  static const sdk::PluginInfo kInfo{
-      "0.1.0",
-      {{"chat", sdk::Execution::eventLoopWhenStorageIsLocal}},
-      {{"max_length", sdk::SettingType::integer, "4000", "longest message, in characters (code points)", {}, 1,
-        INT64_MAX, true},
-       {"dm_policy", sdk::SettingType::string, "friends", "who may send a direct message: friends or anyone",
-        {"friends", "anyone"}}},
-      MessageStore::migrations()};
+  static const sdk::PluginInfo kInfo{"0.1.0",
+                                     {{"chat", sdk::Execution::eventLoopWhenStorageIsLocal}},
+                                     {{"max_length",
+                                       sdk::SettingType::integer,
+                                       "4000",
+                                       "longest message, in characters (code points)",
+                                       {},
+                                       1,
+                                       INT64_MAX,
+                                       true},
+                                      {"dm_policy",
+                                       sdk::SettingType::string,
+                                       "friends",
+                                       "who may send a direct message: friends or anyone",
+                                       {"friends", "anyone"}}},
+                                     MessageStore::migrations()};
   return kInfo;
 }
 
@@ -89,26 +99,29 @@ void Chat::send(const Payload& payload, const sdk::Request& request, sdk::Reply&
       throw RequestError(ErrorCode::forbidden, "you can only message friends");
     }
   }
-  const sdk::HistoryEntry message{sdk::MessageId{host_.nextId()}, request.user, content, host_.nowMicros(), {}};
+  const sdk::HistoryEntry message{
+      sdk::MessageId{host_.nextId()}, request.user, content, host_.nowMicros(), {}};
   // Stored before delivered: nothing goes out until the commit returned.
   // The handler does not wait for it; the answer continues on the storage
   // writer's thread, and the connection's later frames wait for it.
-  Delivery delivery{sdk::toChatPayload("send", message, room), request.user, request.connection, peer};
+  Delivery delivery{sdk::toChatPayload("send", message, room), request.user, request.connection,
+                    peer};
   const sdk::DeferredReply answer = reply.defer();
   const auto writeStart = std::chrono::steady_clock::now();
-  store_.insertAsync(message, sdk::orderedPair(request.user, peer),
-                     [this, answer, delivery = std::move(delivery), writeStart](sdk::WriteResult result) {
-                       if (!result.ok()) {
-                         answer.fail("storing a chat message failed: " + result.error.message);
-                         return;
-                       }
-                       sendWrite_.observe(
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - writeStart).count());
-                       sent_.add();
-                       answer.send("chat", delivery.payload);
-                       answer.finish();
-                       fanOut(delivery);
-                     });
+  store_.insertAsync(
+      message, sdk::orderedPair(request.user, peer),
+      [this, answer, delivery = std::move(delivery), writeStart](sdk::WriteResult result) {
+        if (!result.ok()) {
+          answer.fail("storing a chat message failed: " + result.error.message);
+          return;
+        }
+        sendWrite_.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - writeStart).count());
+        sent_.add();
+        answer.send("chat", delivery.payload);
+        answer.finish();
+        fanOut(delivery);
+      });
 }
 
 void Chat::fanOut(const Delivery& delivery) noexcept {
@@ -128,12 +141,14 @@ void Chat::edit(const Payload& payload, const sdk::Request& request, sdk::Reply&
 
   auto stored = store_.find(sdk::MessageId{*id}, sdk::orderedPair(request.user, peer));
   if (!stored || stored->deleted) throw RequestError(ErrorCode::notFound, "unknown message");
-  if (stored->entry.author != request.user) throw RequestError(ErrorCode::forbidden, "only the author may edit");
+  if (stored->entry.author != request.user)
+    throw RequestError(ErrorCode::forbidden, "only the author may edit");
   sdk::HistoryEntry message = stored->entry;
   message.content = remove ? std::string() : content;
   message.editedAt = host_.nowMicros();
   // Like send: delivered only once the update committed, without waiting for it here.
-  Delivery delivery{sdk::toChatPayload("edit", message, room), request.user, request.connection, peer};
+  Delivery delivery{sdk::toChatPayload("edit", message, room), request.user, request.connection,
+                    peer};
   const sdk::DeferredReply answer = reply.defer();
   store_.updateAsync(message.id, request.user, message.content, remove, *message.editedAt,
                      [this, answer, delivery = std::move(delivery)](sdk::WriteResult result) {
@@ -142,7 +157,8 @@ void Chat::edit(const Payload& payload, const sdk::Request& request, sdk::Reply&
                          return;
                        }
                        if (result.changes.empty() || result.changes.front() == 0) {
-                         answer.error(ErrorCode::notFound, "unknown message");  // deleted since we read it
+                         answer.error(ErrorCode::notFound,
+                                      "unknown message");  // deleted since we read it
                          answer.finish();
                          return;
                        }
@@ -156,7 +172,8 @@ void Chat::edit(const Payload& payload, const sdk::Request& request, sdk::Reply&
 void Chat::checkLength(const std::string& content) const {
   const std::int64_t maxLength = maxLength_.load(std::memory_order_relaxed);
   if (static_cast<std::int64_t>(codePointCount(content)) > maxLength) {
-    throw RequestError(ErrorCode::tooLarge, "message longer than " + std::to_string(maxLength) + " characters");
+    throw RequestError(ErrorCode::tooLarge,
+                       "message longer than " + std::to_string(maxLength) + " characters");
   }
 }
 
@@ -176,7 +193,8 @@ void Chat::requirePeer(sdk::UserId peer) {
   knownUsers_.remember(peer, now);
 }
 
-std::optional<std::vector<sdk::HistoryEntry>> Chat::before(sdk::UserId a, sdk::UserId b, std::int64_t beforeMicros,
+std::optional<std::vector<sdk::HistoryEntry>> Chat::before(sdk::UserId a, sdk::UserId b,
+                                                           std::int64_t beforeMicros,
                                                            int count) const noexcept {
   try {
     return store_.before(sdk::orderedPair(a, b), beforeMicros, count);

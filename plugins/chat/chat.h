@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "common/payload.h"
 #include "known_users.h"
 #include "message_store.h"
-#include "common/payload.h"
 #include "wind/sdk/history.h"
 #include "wind/sdk/host.h"
 #include "wind/sdk/plugin.h"
@@ -40,7 +40,8 @@ class Chat final : public sdk::PluginBase, public sdk::History {
   // host.provideHistory().
   Chat(const sdk::Settings& settings, sdk::Host& host);
 
-  std::optional<std::vector<sdk::HistoryEntry>> before(sdk::UserId a, sdk::UserId b, std::int64_t beforeMicros,
+  std::optional<std::vector<sdk::HistoryEntry>> before(sdk::UserId a, sdk::UserId b,
+                                                       std::int64_t beforeMicros,
                                                        int count) const noexcept override;
 
   // Reload (server main or admin thread, concurrent with handlers): takes
@@ -71,8 +72,9 @@ class Chat final : public sdk::PluginBase, public sdk::History {
   DmPolicy policy_;
   sdk::Counter& sent_;
   sdk::Counter& edited_;
-  sdk::Histogram& sendWrite_;  // storage write time of each stored send (wind_plugin_send_write_seconds)
-  KnownUsers knownUsers_;      // peers found recently (requirePeer)
+  sdk::Histogram&
+      sendWrite_;  // storage write time of each stored send (wind_plugin_send_write_seconds)
+  KnownUsers knownUsers_;  // peers found recently (requirePeer)
 };
 
 }  // namespace wind::plugins::chat

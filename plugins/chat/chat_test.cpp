@@ -22,8 +22,12 @@ class StaticFriends final : public sdk::Friends {
  public:
   void add(UserId a, UserId b) { pairs_.insert(key(a, b)); }
   void clear() { pairs_.clear(); }
-  bool areFriends(UserId a, UserId b) const noexcept override { return pairs_.count(key(a, b)) > 0; }
-  std::optional<std::vector<UserId>> friendsOf(UserId) const noexcept override { return std::vector<UserId>{}; }
+  bool areFriends(UserId a, UserId b) const noexcept override {
+    return pairs_.count(key(a, b)) > 0;
+  }
+  std::optional<std::vector<UserId>> friendsOf(UserId) const noexcept override {
+    return std::vector<UserId>{};
+  }
 
  private:
   static std::pair<std::uint64_t, std::uint64_t> key(UserId a, UserId b) {
@@ -49,7 +53,9 @@ class ChatTest : public ::testing::Test {
     plugin_ = std::make_unique<Chat>(sdk::Settings(std::move(settings)), *host_);
   }
 
-  static std::string room(const sdk::User& a, const sdk::User& b) { return sdk::toString(sdk::dmRoom(a.id, b.id)); }
+  static std::string room(const sdk::User& a, const sdk::User& b) {
+    return sdk::toString(sdk::dmRoom(a.id, b.id));
+  }
 
   FakeReply act(const sdk::User& me, const std::string& payload) {
     FakeReply reply;
@@ -57,12 +63,13 @@ class ChatTest : public ::testing::Test {
     return reply;
   }
   FakeReply sendText(const sdk::User& me, const sdk::User& peer, const std::string& content) {
-    return act(me, R"({"type":"send","chat_id":")" + room(me, peer) + R"(","content":)" + sdk::json::quoted(content) +
-                       "}");
-  }
-  FakeReply editText(const sdk::User& me, const sdk::User& peer, const std::string& id, const std::string& content) {
-    return act(me, R"({"type":"edit","chat_id":")" + room(me, peer) + R"(","id":")" + id + R"(","content":)" +
+    return act(me, R"({"type":"send","chat_id":")" + room(me, peer) + R"(","content":)" +
                        sdk::json::quoted(content) + "}");
+  }
+  FakeReply editText(const sdk::User& me, const sdk::User& peer, const std::string& id,
+                     const std::string& content) {
+    return act(me, R"({"type":"edit","chat_id":")" + room(me, peer) + R"(","id":")" + id +
+                       R"(","content":)" + sdk::json::quoted(content) + "}");
   }
   std::vector<sdk::HistoryEntry> history(const sdk::User& a, const sdk::User& b, int count = 100) {
     auto entries = plugin_->before(a.id, b.id, INT64_MAX, count);
@@ -82,9 +89,10 @@ TEST_F(ChatTest, ProvidesTheHistoryService) { EXPECT_EQ(host_->providedHistory()
 TEST_F(ChatTest, SendStoresAndDeliversToBothParticipantsEveryConnection) {
   const std::uint64_t expectedId = host_->nextId() + 1;
   auto reply = sendText(alice_, bob_, "hi \"bob\"");
-  const std::string expected = R"({"type":"send","id":")" + std::to_string(expectedId) + R"(","user_id":")" +
-                               sdk::toString(alice_.id) + R"(","chat_id":")" + room(alice_, bob_) +
-                               R"(","content":"hi \"bob\"","created_at":"2021-12-23 00:19:16.000880"})";
+  const std::string expected =
+      R"({"type":"send","id":")" + std::to_string(expectedId) + R"(","user_id":")" +
+      sdk::toString(alice_.id) + R"(","chat_id":")" + room(alice_, bob_) +
+      R"(","content":"hi \"bob\"","created_at":"2021-12-23 00:19:16.000880"})";
   ASSERT_EQ(reply.frames().size(), 1u);
   EXPECT_EQ(reply.frames()[0].type, "chat");
   EXPECT_EQ(reply.frames()[0].payload, expected);
@@ -117,7 +125,8 @@ TEST_F(ChatTest, NothingIsDeliveredWhenStoringFails) {
   auto reply = sendText(alice_, bob_, "hi");
   EXPECT_TRUE(lastStatus_.ok);
   EXPECT_TRUE(reply.finished());
-  EXPECT_NE(reply.failure().find("injected write failure"), std::string::npos);  // the core answers 5000
+  EXPECT_NE(reply.failure().find("injected write failure"),
+            std::string::npos);  // the core answers 5000
   EXPECT_TRUE(reply.frames().empty());
   EXPECT_TRUE(host_->sent().empty());
 }
@@ -189,7 +198,8 @@ TEST_F(ChatTest, ZeroWidthSpaceIsNotBlank) {
 
 TEST_F(ChatTest, LengthIsCountedInCodePoints) {
   start({{"max_length", "3"}});
-  EXPECT_FALSE(sendText(alice_, bob_, "h\xC3\xA9\xF0\x9F\x98\x80").errorCode());  // 3 code points, 7 bytes
+  EXPECT_FALSE(
+      sendText(alice_, bob_, "h\xC3\xA9\xF0\x9F\x98\x80").errorCode());  // 3 code points, 7 bytes
   EXPECT_EQ(sendText(alice_, bob_, "abcd").errorCode(), ErrorCode::tooLarge);
   EXPECT_EQ(history(alice_, bob_).size(), 1u);
 }
@@ -197,9 +207,11 @@ TEST_F(ChatTest, LengthIsCountedInCodePoints) {
 TEST_F(ChatTest, ReconfigureChangesMaxLengthAndRejectsInvalidValues) {
   start({{"max_length", "3"}});
   EXPECT_EQ(sendText(alice_, bob_, "abcd").errorCode(), ErrorCode::tooLarge);
-  EXPECT_TRUE(plugin_->reconfigure(sdk::Settings({{"max_length", "4"}, {"dm_policy", "friends"}})).ok);
+  EXPECT_TRUE(
+      plugin_->reconfigure(sdk::Settings({{"max_length", "4"}, {"dm_policy", "friends"}})).ok);
   EXPECT_FALSE(sendText(alice_, bob_, "abcd").errorCode());
-  EXPECT_FALSE(plugin_->reconfigure(sdk::Settings({{"max_length", "0"}, {"dm_policy", "friends"}})).ok);
+  EXPECT_FALSE(
+      plugin_->reconfigure(sdk::Settings({{"max_length", "0"}, {"dm_policy", "friends"}})).ok);
   EXPECT_EQ(sendText(alice_, bob_, "abcde").errorCode(), ErrorCode::tooLarge);  // still 4
   EXPECT_TRUE(info().settings[0].reloadable);
   EXPECT_FALSE(info().settings[1].reloadable);
@@ -213,7 +225,9 @@ TEST_F(ChatTest, DefaultLimitIs4000Characters) {
 TEST_F(ChatTest, MalformedRequestsAre4000) {
   const std::string ab = room(alice_, bob_);
   for (const std::string& payload : {
-           std::string(R"(null)"), std::string(R"([])"), std::string(R"({})"),
+           std::string(R"(null)"),
+           std::string(R"([])"),
+           std::string(R"({})"),
            std::string(R"({"type":"shout","chat_id":")") + ab + R"(","content":"x"})",
            std::string(R"({"type":7,"chat_id":")") + ab + R"(","content":"x"})",
            std::string(R"({"type":"send","content":"x"})"),
@@ -256,7 +270,8 @@ TEST(KnownUsers, TrustsAFoundUserForTheTtlOnly) {
 TEST_F(ChatTest, NonFriendsAreForbiddenByDefault) {
   EXPECT_EQ(sendText(alice_, carol_, "hi").errorCode(), ErrorCode::forbidden);
   host_->setFriends(nullptr);
-  EXPECT_EQ(sendText(alice_, bob_, "hi").errorCode(), ErrorCode::forbidden);  // no friends service: nobody is
+  EXPECT_EQ(sendText(alice_, bob_, "hi").errorCode(),
+            ErrorCode::forbidden);  // no friends service: nobody is
   EXPECT_TRUE(history(alice_, carol_).empty());
   EXPECT_TRUE(host_->sent().empty());
 }
@@ -289,8 +304,9 @@ TEST_F(ChatTest, EditReplacesContentAndTellsBothParticipants) {
   host_->clearSent();
   host_->advance(1500000);
   auto reply = editText(alice_, bob_, sdk::toString(original.id), "hello");
-  const std::string expected = R"({"type":"edit","id":")" + sdk::toString(original.id) + R"(","user_id":")" +
-                               sdk::toString(alice_.id) + R"(","chat_id":")" + room(alice_, bob_) +
+  const std::string expected = R"({"type":"edit","id":")" + sdk::toString(original.id) +
+                               R"(","user_id":")" + sdk::toString(alice_.id) + R"(","chat_id":")" +
+                               room(alice_, bob_) +
                                R"(","content":"hello","created_at":"2021-12-23 00:19:16.000880")" +
                                R"(,"edited_at":"2021-12-23 00:19:17.500880"})";
   ASSERT_EQ(reply.frames().size(), 1u);

@@ -43,9 +43,11 @@ std::vector<sdk::Migration> MessageStore::migrations() { return {{1, kSchema}}; 
 namespace {
 
 sdk::Statement insertStatement(const sdk::HistoryEntry& message, sdk::UserPair pair) {
-  return {"INSERT INTO chat_messages (id, low_id, high_id, author_id, content, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-          {idValue(message.id), idValue(pair.low), idValue(pair.high), idValue(message.author), message.content,
-           message.createdAt}};
+  return {
+      "INSERT INTO chat_messages (id, low_id, high_id, author_id, content, created_at) VALUES (?, "
+      "?, ?, ?, ?, ?)",
+      {idValue(message.id), idValue(pair.low), idValue(pair.high), idValue(message.author),
+       message.content, message.createdAt}};
 }
 
 }  // namespace
@@ -63,7 +65,8 @@ std::optional<StoredMessage> MessageStore::find(sdk::MessageId id, sdk::UserPair
       "SELECT id, author_id, content, created_at, edited_at, deleted FROM chat_messages "
       "WHERE id = ? AND low_id = ? AND high_id = ?",
       params);
-  if (!result.ok()) throw std::runtime_error("reading a chat message failed: " + result.error.message);
+  if (!result.ok())
+    throw std::runtime_error("reading a chat message failed: " + result.error.message);
   if (result.rows.empty()) return std::nullopt;
   const auto& row = result.rows.front();
   return StoredMessage{entryOf(row), sdk::integerAt(row, 5) != 0};
@@ -71,31 +74,36 @@ std::optional<StoredMessage> MessageStore::find(sdk::MessageId id, sdk::UserPair
 
 namespace {
 
-sdk::Statement updateStatement(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
-                               std::int64_t editedAtMicros) {
-  return {"UPDATE chat_messages SET content = ?, edited_at = ?, deleted = ? "
-          "WHERE id = ? AND author_id = ? AND deleted = 0",
-          {content, editedAtMicros, std::int64_t{deleted ? 1 : 0}, idValue(id), idValue(author)}};
+sdk::Statement updateStatement(sdk::MessageId id, sdk::UserId author, const std::string& content,
+                               bool deleted, std::int64_t editedAtMicros) {
+  return {
+      "UPDATE chat_messages SET content = ?, edited_at = ?, deleted = ? "
+      "WHERE id = ? AND author_id = ? AND deleted = 0",
+      {content, editedAtMicros, std::int64_t{deleted ? 1 : 0}, idValue(id), idValue(author)}};
 }
 
 }  // namespace
 
-void MessageStore::updateAsync(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
-                               std::int64_t editedAtMicros, std::function<void(sdk::WriteResult)> done) {
+void MessageStore::updateAsync(sdk::MessageId id, sdk::UserId author, const std::string& content,
+                               bool deleted, std::int64_t editedAtMicros,
+                               std::function<void(sdk::WriteResult)> done) {
   std::vector<sdk::Statement> statements;
   statements.push_back(updateStatement(id, author, content, deleted, editedAtMicros));
   storage_.writeAsync(std::move(statements), std::move(done));
 }
 
-std::vector<sdk::HistoryEntry> MessageStore::before(sdk::UserPair pair, std::int64_t beforeMicros, int count) const {
+std::vector<sdk::HistoryEntry> MessageStore::before(sdk::UserPair pair, std::int64_t beforeMicros,
+                                                    int count) const {
   if (count <= 0) return {};
-  const std::vector<sdk::Value> params{idValue(pair.low), idValue(pair.high), beforeMicros, std::int64_t{count}};
+  const std::vector<sdk::Value> params{idValue(pair.low), idValue(pair.high), beforeMicros,
+                                       std::int64_t{count}};
   auto result = storage_.query(
       "SELECT id, author_id, content, created_at, edited_at FROM chat_messages "
       "WHERE low_id = ? AND high_id = ? AND created_at < ? AND deleted = 0 "
       "ORDER BY created_at DESC, id DESC LIMIT ?",
       params);
-  if (!result.ok()) throw std::runtime_error("reading chat history failed: " + result.error.message);
+  if (!result.ok())
+    throw std::runtime_error("reading chat history failed: " + result.error.message);
   std::vector<sdk::HistoryEntry> out;
   out.reserve(result.rows.size());
   // The query walks the index newest first; the wire wants oldest first.

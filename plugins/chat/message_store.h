@@ -42,7 +42,8 @@ class MessageStore {
   void updateAsync(sdk::MessageId id, sdk::UserId author, const std::string& content, bool deleted,
                    std::int64_t editedAtMicros, std::function<void(sdk::WriteResult)> done);
   // Up to `count` newest live messages of `pair` created before `beforeMicros`, oldest first.
-  std::vector<sdk::HistoryEntry> before(sdk::UserPair pair, std::int64_t beforeMicros, int count) const;
+  std::vector<sdk::HistoryEntry> before(sdk::UserPair pair, std::int64_t beforeMicros,
+                                        int count) const;
 
  private:
   sdk::Storage& storage_;

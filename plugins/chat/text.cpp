@@ -43,7 +43,8 @@ std::optional<Decoded> decodeOne(std::string_view text) noexcept {
 // The Unicode White_Space property (PropList.txt, stable since Unicode 6.3).
 bool isWhiteSpace(char32_t c) noexcept {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 template <typename Fn>

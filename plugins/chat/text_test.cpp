@@ -35,9 +35,10 @@ TEST(TextTest, CountsCodePointsNotBytes) {
 }
 
 TEST(TextTest, EveryWhiteSpaceCodePointIsBlank) {
-  const char32_t whiteSpace[] = {0x09,   0x0A,   0x0B,   0x0C,   0x0D,   0x20,   0x85,   0xA0,
-                                 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-                                 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+  const char32_t whiteSpace[] = {0x09,   0x0A,   0x0B,   0x0C,   0x0D,   0x20,   0x85,
+                                 0xA0,   0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
+                                 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028,
+                                 0x2029, 0x202F, 0x205F, 0x3000};
   std::string all;
   for (char32_t c : whiteSpace) {
     EXPECT_TRUE(isBlank(utf8(c))) << std::hex << static_cast<unsigned>(c);
@@ -49,8 +50,8 @@ TEST(TextTest, EveryWhiteSpaceCodePointIsBlank) {
 
 TEST(TextTest, OtherCodePointsAreNotBlank) {
   // Zero-width space, BOM, Mongolian vowel separator and friends lack White_Space.
-  for (char32_t c : {char32_t{0x200B}, char32_t{0xFEFF}, char32_t{0x180E}, char32_t{0x1F}, char32_t{0x2060},
-                     char32_t{'a'}, char32_t{0x1F600}}) {
+  for (char32_t c : {char32_t{0x200B}, char32_t{0xFEFF}, char32_t{0x180E}, char32_t{0x1F},
+                     char32_t{0x2060}, char32_t{'a'}, char32_t{0x1F600}}) {
     EXPECT_FALSE(isBlank(utf8(c))) << std::hex << static_cast<unsigned>(c);
   }
   EXPECT_FALSE(isBlank("  x  "));

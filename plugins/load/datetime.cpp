@@ -13,7 +13,9 @@ namespace wind::plugins::load {
 
 namespace {
 
-bool isAlphanumeric(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool isAlphanumeric(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 // Brings `text` to the standard, padded alphabet Poco decodes; nullopt when
 // it is not base64 at all. Poco does the decoding itself.

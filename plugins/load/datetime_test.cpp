@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::int64_t kMicros = 1640218756000880;  // 2021-12-23 00:19:16.000880
 
-TEST(DatetimeTest, AcceptsThePlainForm) { EXPECT_EQ(parseLoadDatetime("2021-12-23 00:19:16.000880"), kMicros); }
+TEST(DatetimeTest, AcceptsThePlainForm) {
+  EXPECT_EQ(parseLoadDatetime("2021-12-23 00:19:16.000880"), kMicros);
+}
 
 TEST(DatetimeTest, AcceptsBase64WithAndWithoutPadding) {
   EXPECT_EQ(parseLoadDatetime("MjAyMS0xMi0yMyAwMDoxOToxNi4wMDA4ODA="), kMicros);
@@ -15,9 +17,10 @@ TEST(DatetimeTest, AcceptsBase64WithAndWithoutPadding) {
 }
 
 TEST(DatetimeTest, RefusesEverythingElse) {
-  for (const char* text : {"", "yesterday", "MjAyMS0xMi0yMyAwMDoxOToxNi4wMDA4ODA==", "MjAyMS0xMi0yMyAwMDoxOToxNi4wMDA4OD",
-                           "bm90IGEgZGF0ZQ==", "2021-12-23 00:19:16", "MjAyMS0xMi0yMyAwMDoxOToxNi4wMDA4ODA=\n",
-                           "MjAyMS0xMi0yMyAwMDoxOToxNi4w MDA4ODA="}) {
+  for (const char* text :
+       {"", "yesterday", "MjAyMS0xMi0yMyAwMDoxOToxNi4wMDA4ODA==",
+        "MjAyMS0xMi0yMyAwMDoxOToxNi4wMDA4OD", "bm90IGEgZGF0ZQ==", "2021-12-23 00:19:16",
+        "MjAyMS0xMi0yMyAwMDoxOToxNi4wMDA4ODA=\n", "MjAyMS0xMi0yMyAwMDoxOToxNi4w MDA4ODA="}) {
     EXPECT_FALSE(parseLoadDatetime(text)) << text;
   }
 }

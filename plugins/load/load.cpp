@@ -26,22 +26,28 @@ std::int64_t maxCountOf(const sdk::Settings& settings) {
 }
 
 std::string endMarker(sdk::RoomId room, std::size_t count) {
-  return "{\"type\":\"chat\",\"load_id\":\"" + sdk::toString(room) + "\",\"count\":" + std::to_string(count) + "}";
+  return "{\"type\":\"chat\",\"load_id\":\"" + sdk::toString(room) +
+         "\",\"count\":" + std::to_string(count) + "}";
 }
 
 }  // namespace
 
 const sdk::PluginInfo& info() noexcept {
-  static const sdk::PluginInfo kInfo{
-      "0.1.0",
-      {{"load"}},
-      {{"max_count", sdk::SettingType::integer, "100", "most messages one history load returns", {}, 1,
-        Load::kMaxMaxCount}},
-      {}};
+  static const sdk::PluginInfo kInfo{"0.1.0",
+                                     {{"load"}},
+                                     {{"max_count",
+                                       sdk::SettingType::integer,
+                                       "100",
+                                       "most messages one history load returns",
+                                       {},
+                                       1,
+                                       Load::kMaxMaxCount}},
+                                     {}};
   return kInfo;
 }
 
-Load::Load(const sdk::Settings& settings, sdk::Host& host) : host_(host), maxCount_(maxCountOf(settings)) {}
+Load::Load(const sdk::Settings& settings, sdk::Host& host)
+    : host_(host), maxCount_(maxCountOf(settings)) {}
 
 void Load::onFrame(const sdk::Request& request, sdk::Reply& reply) {
   const Payload payload(request.payload);
@@ -58,7 +64,8 @@ void Load::onFrame(const sdk::Request& request, sdk::Reply& reply) {
 void Load::loadChat(const Payload& payload, const sdk::Request& request, sdk::Reply& reply) {
   const auto id = sdk::parseId(payload.requiredString("load_id"));
   if (!id) throw RequestError(ErrorCode::invalidRequest, "\"load_id\" must be a decimal id");
-  if (*id == 0) throw RequestError(ErrorCode::invalidRequest, "a chat with yourself does not exist");
+  if (*id == 0)
+    throw RequestError(ErrorCode::invalidRequest, "a chat with yourself does not exist");
   const sdk::RoomId room{*id};
   const std::int64_t before = beforeOf(payload);
   const int count = countOf(payload);
@@ -98,7 +105,9 @@ std::int64_t Load::beforeOf(const Payload& payload) {
   if (!payload.has("datetime")) return host_.nowMicros();
   const auto text = payload.optionalString("datetime");
   const auto micros = parseLoadDatetime(*text);
-  if (!micros) throw RequestError(ErrorCode::invalidRequest, "\"datetime\" must be YYYY-MM-DD HH:MM:SS.ffffff");
+  if (!micros)
+    throw RequestError(ErrorCode::invalidRequest,
+                       "\"datetime\" must be YYYY-MM-DD HH:MM:SS.ffffff");
   return *micros;
 }
 

@@ -84,15 +84,18 @@ TEST_F(LoadTest, SendsEachMessageAsAChatSendFrameThenTheEndMarker) {
   auto reply = loadChat(R"(,"datetime":"2021-12-23 00:19:16.000880","count":20)");
   ASSERT_EQ(reply.frames().size(), 3u);
   EXPECT_EQ(reply.frames()[0].type, "chat");
-  EXPECT_EQ(reply.frames()[0].payload, R"({"type":"send","id":"11","user_id":")" + sdk::toString(alice_.id) +
-                                           R"(","chat_id":")" + room() +
-                                           R"(","content":"first","created_at":"2021-12-23 00:19:16.000880"})");
-  EXPECT_EQ(reply.frames()[1].payload, R"({"type":"send","id":"12","user_id":")" + sdk::toString(bob_.id) +
-                                           R"(","chat_id":")" + room() +
-                                           R"(","content":"second","created_at":"2021-12-23 00:19:17.000000")" +
-                                           R"(,"edited_at":"2021-12-23 00:19:18.000001"})");
+  EXPECT_EQ(reply.frames()[0].payload,
+            R"({"type":"send","id":"11","user_id":")" + sdk::toString(alice_.id) +
+                R"(","chat_id":")" + room() +
+                R"(","content":"first","created_at":"2021-12-23 00:19:16.000880"})");
+  EXPECT_EQ(reply.frames()[1].payload,
+            R"({"type":"send","id":"12","user_id":")" + sdk::toString(bob_.id) +
+                R"(","chat_id":")" + room() +
+                R"(","content":"second","created_at":"2021-12-23 00:19:17.000000")" +
+                R"(,"edited_at":"2021-12-23 00:19:18.000001"})");
   EXPECT_EQ(reply.frames()[2].type, "load");
-  EXPECT_EQ(reply.frames()[2].payload, R"({"type":"chat","load_id":")" + room() + R"(","count":2})");
+  EXPECT_EQ(reply.frames()[2].payload,
+            R"({"type":"chat","load_id":")" + room() + R"(","count":2})");
   EXPECT_TRUE(host_.sent().empty());  // everything goes to the requesting connection only
 
   ASSERT_EQ(history_.calls_.size(), 1u);
@@ -105,7 +108,8 @@ TEST_F(LoadTest, SendsEachMessageAsAChatSendFrameThenTheEndMarker) {
 TEST_F(LoadTest, EmptyHistoryStillGetsTheEndMarker) {
   auto reply = loadChat("");
   ASSERT_EQ(reply.frames().size(), 1u);
-  EXPECT_EQ(reply.frames()[0].payload, R"({"type":"chat","load_id":")" + room() + R"(","count":0})");
+  EXPECT_EQ(reply.frames()[0].payload,
+            R"({"type":"chat","load_id":")" + room() + R"(","count":0})");
 }
 
 TEST_F(LoadTest, MissingDatetimeMeansNowAndCountDefaultsTo50) {
@@ -123,9 +127,10 @@ TEST_F(LoadTest, DatetimeMayBeBase64AsTheOriginalClientSendsIt) {
 }
 
 TEST_F(LoadTest, InvalidDatetimeIs4000) {
-  for (const char* datetime : {R"("yesterday")", R"("2021-12-23 00:19:16")", R"(1640218756)", R"(null)",
-                               R"("bm90IGEgZGF0ZQ==")", R"({})"}) {
-    EXPECT_EQ(loadChat(std::string(R"(,"datetime":)") + datetime).errorCode(), ErrorCode::invalidRequest)
+  for (const char* datetime : {R"("yesterday")", R"("2021-12-23 00:19:16")", R"(1640218756)",
+                               R"(null)", R"("bm90IGEgZGF0ZQ==")", R"({})"}) {
+    EXPECT_EQ(loadChat(std::string(R"(,"datetime":)") + datetime).errorCode(),
+              ErrorCode::invalidRequest)
         << datetime;
   }
   EXPECT_TRUE(history_.calls_.empty());
@@ -149,15 +154,16 @@ TEST_F(LoadTest, CountIsClampedToOneThroughMaxCount) {
 
 TEST_F(LoadTest, NonIntegerCountIs4000) {
   for (const char* count : {R"("5")", "2.5", "1e2", "true", "null", "[]"}) {
-    EXPECT_EQ(loadChat(std::string(R"(,"count":)") + count).errorCode(), ErrorCode::invalidRequest) << count;
+    EXPECT_EQ(loadChat(std::string(R"(,"count":)") + count).errorCode(), ErrorCode::invalidRequest)
+        << count;
   }
   EXPECT_TRUE(history_.calls_.empty());
 }
 
 TEST_F(LoadTest, BadLoadIdIs4000) {
-  for (const char* payload : {R"({"type":"chat"})", R"({"type":"chat","load_id":3})",
-                              R"({"type":"chat","load_id":"x"})", R"({"type":"chat","load_id":"0"})",
-                              R"({"type":"chat","load_id":"9223372036854775808"})"}) {
+  for (const char* payload :
+       {R"({"type":"chat"})", R"({"type":"chat","load_id":3})", R"({"type":"chat","load_id":"x"})",
+        R"({"type":"chat","load_id":"0"})", R"({"type":"chat","load_id":"9223372036854775808"})"}) {
     EXPECT_EQ(load(payload).errorCode(), ErrorCode::invalidRequest) << payload;
   }
 }

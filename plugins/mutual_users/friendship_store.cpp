@@ -49,20 +49,25 @@ Relation FriendshipStore::relation(sdk::UserId me, sdk::UserId other) const {
     if (best == 0 || kind < best) best = kind;
   }
   switch (best) {
-    case 1: return Relation::friends;
-    case 2: return Relation::iRequested;
-    case 3: return Relation::theyRequested;
-    default: return Relation::none;
+    case 1:
+      return Relation::friends;
+    case 2:
+      return Relation::iRequested;
+    case 3:
+      return Relation::theyRequested;
+    default:
+      return Relation::none;
   }
 }
 
 bool FriendshipStore::insertRequest(sdk::UserId me, sdk::UserId other, std::int64_t nowMicros) {
   const auto pair = sdk::orderedPair(me, other);
-  auto changes = write({{"INSERT INTO mutual_users_requests (from_id, to_id, created_at) SELECT ?, ?, ? "
-                         "WHERE NOT EXISTS (SELECT 1 FROM mutual_users_requests WHERE from_id = ? AND to_id = ?) "
-                         "AND NOT EXISTS (SELECT 1 FROM mutual_users_friends WHERE low_id = ? AND high_id = ?)",
-                         {idValue(me), idValue(other), nowMicros, idValue(other), idValue(me), idValue(pair.low),
-                          idValue(pair.high)}}});
+  auto changes = write(
+      {{"INSERT INTO mutual_users_requests (from_id, to_id, created_at) SELECT ?, ?, ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM mutual_users_requests WHERE from_id = ? AND to_id = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM mutual_users_friends WHERE low_id = ? AND high_id = ?)",
+        {idValue(me), idValue(other), nowMicros, idValue(other), idValue(me), idValue(pair.low),
+         idValue(pair.high)}}});
   return changes && changes->at(0) == 1;
 }
 
@@ -71,21 +76,23 @@ bool FriendshipStore::acceptRequest(sdk::UserId me, sdk::UserId requester, std::
   // The guarded insert comes first, and the delete only runs once the
   // friendship exists: when the request vanished the whole unit is a no-op
   // (and an existing friendship makes the insert a constraint violation).
-  auto changes = write({{"INSERT INTO mutual_users_friends (low_id, high_id, created_at) SELECT ?, ?, ? "
-                         "WHERE EXISTS (SELECT 1 FROM mutual_users_requests WHERE from_id = ? AND to_id = ?)",
-                         {idValue(pair.low), idValue(pair.high), nowMicros, idValue(requester), idValue(me)}},
-                        {"DELETE FROM mutual_users_requests WHERE ((from_id = ? AND to_id = ?) "
-                         "OR (from_id = ? AND to_id = ?)) "
-                         "AND EXISTS (SELECT 1 FROM mutual_users_friends WHERE low_id = ? AND high_id = ?)",
-                         {idValue(requester), idValue(me), idValue(me), idValue(requester), idValue(pair.low),
-                          idValue(pair.high)}}});
+  auto changes =
+      write({{"INSERT INTO mutual_users_friends (low_id, high_id, created_at) SELECT ?, ?, ? "
+              "WHERE EXISTS (SELECT 1 FROM mutual_users_requests WHERE from_id = ? AND to_id = ?)",
+              {idValue(pair.low), idValue(pair.high), nowMicros, idValue(requester), idValue(me)}},
+             {"DELETE FROM mutual_users_requests WHERE ((from_id = ? AND to_id = ?) "
+              "OR (from_id = ? AND to_id = ?)) "
+              "AND EXISTS (SELECT 1 FROM mutual_users_friends WHERE low_id = ? AND high_id = ?)",
+              {idValue(requester), idValue(me), idValue(me), idValue(requester), idValue(pair.low),
+               idValue(pair.high)}}});
   return changes && changes->at(0) == 1;
 }
 
 bool FriendshipStore::deleteRequests(sdk::UserId me, sdk::UserId other) {
-  auto changes = write({{"DELETE FROM mutual_users_requests WHERE (from_id = ? AND to_id = ?) "
-                         "OR (from_id = ? AND to_id = ?)",
-                         {idValue(me), idValue(other), idValue(other), idValue(me)}}});
+  auto changes =
+      write({{"DELETE FROM mutual_users_requests WHERE (from_id = ? AND to_id = ?) "
+              "OR (from_id = ? AND to_id = ?)",
+              {idValue(me), idValue(other), idValue(other), idValue(me)}}});
   return changes && changes->at(0) > 0;
 }
 
@@ -97,8 +104,9 @@ bool FriendshipStore::deleteFriendship(sdk::UserId me, sdk::UserId other) {
 }
 
 std::vector<sdk::UserId> FriendshipStore::requestersOf(sdk::UserId user) const {
-  return ids("SELECT from_id FROM mutual_users_requests WHERE to_id = ? ORDER BY created_at, from_id",
-             {idValue(user)});
+  return ids(
+      "SELECT from_id FROM mutual_users_requests WHERE to_id = ? ORDER BY created_at, from_id",
+      {idValue(user)});
 }
 
 std::vector<sdk::UserId> FriendshipStore::requestedBy(sdk::UserId user) const {
@@ -115,12 +123,14 @@ std::vector<sdk::UserId> FriendshipStore::friendsOf(sdk::UserId user) const {
       {idValue(user), idValue(user)});
 }
 
-std::vector<sdk::UserId> FriendshipStore::ids(const char* sql, std::vector<sdk::Value> params) const {
+std::vector<sdk::UserId> FriendshipStore::ids(const char* sql,
+                                              std::vector<sdk::Value> params) const {
   auto result = storage_.query(sql, params);
   if (!result.ok()) throw std::runtime_error("reading friendships failed: " + result.error.message);
   std::vector<sdk::UserId> out;
   out.reserve(result.rows.size());
-  for (const auto& row : result.rows) out.push_back(sdk::UserId{static_cast<std::uint64_t>(sdk::integerAt(row, 0))});
+  for (const auto& row : result.rows)
+    out.push_back(sdk::UserId{static_cast<std::uint64_t>(sdk::integerAt(row, 0))});
   return out;
 }
 

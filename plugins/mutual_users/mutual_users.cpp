@@ -20,7 +20,9 @@ using sdk::RequestError;
 constexpr int kAttempts = 4;
 constexpr std::int64_t kDefaultRequestsPerMinute = 30;
 
-[[noreturn]] void keptChanging() { throw std::runtime_error("friendship state kept changing; giving up"); }
+[[noreturn]] void keptChanging() {
+  throw std::runtime_error("friendship state kept changing; giving up");
+}
 
 std::string event(std::string_view action, const sdk::User& user, bool byMe) {
   std::string out = "{\"type\":";
@@ -37,8 +39,13 @@ const sdk::PluginInfo& info() noexcept {
   static const sdk::PluginInfo kInfo{
       "0.1.0",
       {{"mutual_users"}},
-      {{"requests_per_minute", sdk::SettingType::integer, "120",
-        "friend requests one user may send per minute; more get error 4029", {}, 1, 1'000'000}},
+      {{"requests_per_minute",
+        sdk::SettingType::integer,
+        "120",
+        "friend requests one user may send per minute; more get error 4029",
+        {},
+        1,
+        1'000'000}},
       FriendshipStore::migrations()};
   return kInfo;
 }
@@ -53,8 +60,9 @@ MutualUsers::MutualUsers(const sdk::Settings& settings, sdk::Host& host)
     : host_(host),
       store_(host.storage()),
       friendCache_(kFriendCacheTtl),
-      requestsPerMinute_(settings.has("requests_per_minute") ? settings.integer("requests_per_minute")
-                                                             : kDefaultRequestsPerMinute) {
+      requestsPerMinute_(settings.has("requests_per_minute")
+                             ? settings.integer("requests_per_minute")
+                             : kDefaultRequestsPerMinute) {
   host_.provideFriends(*this);
 }
 
@@ -92,8 +100,10 @@ void MutualUsers::onFrame(const sdk::Request& request, sdk::Reply& reply) {
   if (action == "request") {
     if (auto retryMs = requestBlockedFor(request.user)) {
       // Sent by hand: PROTOCOL.md §3.7 adds retry_after_ms to a 4029 payload.
-      reply.send("error", R"({"code":4029,"reason":"too many friend requests; slow down","retry_after_ms":)" +
-                              std::to_string(*retryMs) + "}");
+      reply.send(
+          "error",
+          R"({"code":4029,"reason":"too many friend requests; slow down","retry_after_ms":)" +
+              std::to_string(*retryMs) + "}");
       return;
     }
     announced = askOrAccept(request.user, target.id);
@@ -127,8 +137,10 @@ sdk::User MutualUsers::resolveTarget(const Payload& payload, sdk::UserId me) con
 std::string_view MutualUsers::askOrAccept(sdk::UserId me, sdk::UserId target) {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     switch (store_.relation(me, target)) {
-      case Relation::friends: throw RequestError(ErrorCode::conflict, "already friends");
-      case Relation::iRequested: throw RequestError(ErrorCode::conflict, "already requested");
+      case Relation::friends:
+        throw RequestError(ErrorCode::conflict, "already friends");
+      case Relation::iRequested:
+        throw RequestError(ErrorCode::conflict, "already requested");
       case Relation::theyRequested:
         if (store_.acceptRequest(me, target, host_.nowMicros())) return "response";
         break;
@@ -143,18 +155,21 @@ std::string_view MutualUsers::askOrAccept(sdk::UserId me, sdk::UserId target) {
 std::string_view MutualUsers::respond(sdk::UserId me, sdk::UserId target) {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     switch (store_.relation(me, target)) {
-      case Relation::friends: throw RequestError(ErrorCode::conflict, "already friends");
+      case Relation::friends:
+        throw RequestError(ErrorCode::conflict, "already friends");
       case Relation::theyRequested:
         if (store_.acceptRequest(me, target, host_.nowMicros())) return "response";
         break;
-      default: throw RequestError(ErrorCode::notFound, "no request to accept");
+      default:
+        throw RequestError(ErrorCode::notFound, "no request to accept");
     }
   }
   keptChanging();
 }
 
 std::string_view MutualUsers::remove(sdk::UserId me, sdk::UserId target) {
-  if (!store_.deleteRequests(me, target)) throw RequestError(ErrorCode::notFound, "no request to withdraw or decline");
+  if (!store_.deleteRequests(me, target))
+    throw RequestError(ErrorCode::notFound, "no request to withdraw or decline");
   return "remove";
 }
 
@@ -172,8 +187,8 @@ std::string_view MutualUsers::unfriend(sdk::UserId me, sdk::UserId target) {
   return "delete";
 }
 
-void MutualUsers::announce(std::string_view action, const sdk::Request& request, const sdk::User& me,
-                           const sdk::User& target, sdk::Reply& reply) {
+void MutualUsers::announce(std::string_view action, const sdk::Request& request,
+                           const sdk::User& me, const sdk::User& target, sdk::Reply& reply) {
   reply.send("ok", "null");
   host_.sendToUser(target.id, "mutual_users", event(action, me, false));
   host_.sendToUser(me.id, "mutual_users", event(action, target, true), request.connection);

@@ -8,18 +8,17 @@
 // State is in storage; the object keeps only caches (FriendCache, request
 // times), each behind its own mutex.
 
-#include <string>
-#include <string_view>
-
-#include "friend_cache.h"
-#include "friendship_store.h"
-#include "common/payload.h"
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
+#include "common/payload.h"
+#include "friend_cache.h"
+#include "friendship_store.h"
 #include "wind/sdk/friends.h"
 #include "wind/sdk/host.h"
 #include "wind/sdk/plugin.h"
@@ -47,8 +46,8 @@ class MutualUsers final : public sdk::PluginBase, public sdk::Friends {
   std::string_view respond(sdk::UserId me, sdk::UserId target);
   std::string_view remove(sdk::UserId me, sdk::UserId target);
   std::string_view unfriend(sdk::UserId me, sdk::UserId target);
-  void announce(std::string_view action, const sdk::Request& request, const sdk::User& me, const sdk::User& target,
-                sdk::Reply& reply);
+  void announce(std::string_view action, const sdk::Request& request, const sdk::User& me,
+                const sdk::User& target, sdk::Reply& reply);
   std::string userArray(const std::vector<sdk::UserId>& ids) const;
 
   // When `me` already sent requests_per_minute requests in the last minute:

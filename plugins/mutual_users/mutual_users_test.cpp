@@ -40,7 +40,8 @@ class MutualUsersTest : public ::testing::Test {
     return act(me, payload).errorCode();
   }
   static std::string event(const std::string& action, const sdk::User& user, bool byMe = false) {
-    return R"({"type":")" + action + R"(","user":)" + sdk::toJson(user) + (byMe ? R"(,"by_me":true})" : "}");
+    return R"({"type":")" + action + R"(","user":)" + sdk::toJson(user) +
+           (byMe ? R"(,"by_me":true})" : "}");
   }
   std::map<std::string, std::string> snapshotOf(const sdk::User& user) {
     sdk::AuthSnapshot snapshot;
@@ -60,7 +61,9 @@ class MutualUsersTest : public ::testing::Test {
   sdk::Status lastStatus_;
 };
 
-TEST_F(MutualUsersTest, ProvidesTheFriendsService) { EXPECT_EQ(host_.providedFriends(), plugin_.get()); }
+TEST_F(MutualUsersTest, ProvidesTheFriendsService) {
+  EXPECT_EQ(host_.providedFriends(), plugin_.get());
+}
 
 TEST_F(MutualUsersTest, RequestRepliesOkAndNotifiesTargetAndMyOtherConnections) {
   auto reply = act(alice_, "request", bob_);
@@ -99,11 +102,12 @@ TEST_F(MutualUsersTest, SelfIs4000ByIdAndByName) {
 }
 
 TEST_F(MutualUsersTest, MalformedRequestsAre4000) {
-  for (const char* payload : {
-           R"(null)", R"([])", R"("request")", R"({})", R"({"type":"request"})", R"({"type":5,"name":"bob"})",
-           R"({"type":"hug","name":"bob"})", R"({"type":"request","id":5})", R"({"type":"request","id":"abc"})",
-           R"({"type":"request","id":"-5"})", R"({"type":"request","id":"9223372036854775808"})",
-           R"({"type":"request","id":""})", R"({"type":"request","name":null})"}) {
+  for (const char* payload :
+       {R"(null)", R"([])", R"("request")", R"({})", R"({"type":"request"})",
+        R"({"type":5,"name":"bob"})", R"({"type":"hug","name":"bob"})",
+        R"({"type":"request","id":5})", R"({"type":"request","id":"abc"})",
+        R"({"type":"request","id":"-5"})", R"({"type":"request","id":"9223372036854775808"})",
+        R"({"type":"request","id":""})", R"({"type":"request","name":null})"}) {
     EXPECT_EQ(errorOf(alice_, payload), ErrorCode::invalidRequest) << payload;
   }
   EXPECT_TRUE(host_.sent().empty());
@@ -283,7 +287,8 @@ TEST_F(MutualUsersTest, CrossedRequestsAtTheSameTimeEndAsFriends) {
     const auto y = host_.addUser("y" + std::to_string(round));
     FakeReply fromX, fromY;
     auto ask = [this](const sdk::User& me, const sdk::User& target, FakeReply& reply) {
-      const std::string payload = R"({"type":"request","id":")" + sdk::toString(target.id) + R"("})";
+      const std::string payload =
+          R"({"type":"request","id":")" + sdk::toString(target.id) + R"("})";
       EXPECT_TRUE(plugin_->handle({kConnection, me.id, true, "mutual_users", payload}, reply).ok);
     };
     std::thread first(ask, std::cref(x), std::cref(y), std::ref(fromX));
@@ -301,15 +306,18 @@ TEST_F(MutualUsersTest, CrossedRequestsAtTheSameTimeEndAsFriends) {
 // A user who floods friend requests gets 4029 past requests_per_minute; the
 // window slides, so the next minute is served again.
 TEST_F(MutualUsersTest, FriendRequestFloodIsLimitedPerUser) {
-  plugin_ = std::make_unique<MutualUsers>(sdk::Settings(std::map<std::string, std::string, std::less<>>{{"requests_per_minute", "3"}}), host_);
+  plugin_ = std::make_unique<MutualUsers>(
+      sdk::Settings(std::map<std::string, std::string, std::less<>>{{"requests_per_minute", "3"}}),
+      host_);
   std::vector<sdk::User> targets;
   for (int i = 0; i < 5; ++i) targets.push_back(host_.addUser("target" + std::to_string(i)));
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(act(alice_, "request", targets[i]).errorCode()) << i;
   const auto limited = act(alice_, "request", targets[3]);
   ASSERT_EQ(limited.frames().size(), 1U);
   EXPECT_EQ(limited.frames()[0].type, "error");
-  EXPECT_EQ(limited.frames()[0].payload,
-            R"({"code":4029,"reason":"too many friend requests; slow down","retry_after_ms":60000})");
+  EXPECT_EQ(
+      limited.frames()[0].payload,
+      R"({"code":4029,"reason":"too many friend requests; slow down","retry_after_ms":60000})");
   // Another user is not affected.
   EXPECT_FALSE(act(bob_, "request", targets[3]).errorCode());
   host_.advance(61'000'000);

@@ -2,4 +2,5 @@
 #include "mutual_users.h"
 #include "wind/sdk/export.h"
 
-WIND_PLUGIN(mutual_users, wind::plugins::mutual_users::info, wind::plugins::mutual_users::MutualUsers)
+WIND_PLUGIN(mutual_users, wind::plugins::mutual_users::info,
+            wind::plugins::mutual_users::MutualUsers)

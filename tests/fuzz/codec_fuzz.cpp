@@ -60,14 +60,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The first bytes choose the chunk sizes; the rest is the stream.
   std::vector<std::size_t> cuts;
   const std::size_t cutCount = input.ConsumeIntegralInRange<std::size_t>(0, 16);
-  for (std::size_t i = 0; i < cutCount; ++i) cuts.push_back(input.ConsumeIntegralInRange<std::size_t>(1, 64));
+  for (std::size_t i = 0; i < cutCount; ++i)
+    cuts.push_back(input.ConsumeIntegralInRange<std::size_t>(1, 64));
   std::string stream = input.ConsumeRemainingBytesAsString();
 
   Codec codec(kMaxMessage);
   CheckingEvents events;
   std::size_t at = 0;
   for (std::size_t i = 0; at < stream.size(); ++i) {
-    const std::size_t chunk = cuts.empty() ? stream.size() : std::min(cuts[i % cuts.size()], stream.size() - at);
+    const std::size_t chunk =
+        cuts.empty() ? stream.size() : std::min(cuts[i % cuts.size()], stream.size() - at);
     // A fresh copy per chunk: the codec may keep views only during feed().
     std::string piece = stream.substr(at, chunk);
     codec.feed(piece.data(), piece.size(), events);

@@ -18,7 +18,8 @@ namespace {
 class FuzzDir {
  public:
   FuzzDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wind-config-fuzz-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "wind-config-fuzz-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) std::abort();
     dir_ = pattern;
   }

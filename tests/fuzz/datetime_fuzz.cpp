@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Any 64-bit value formats to the fixed shape and parses back (clamped).
   if (size >= 8) {
     std::int64_t value = 0;
-    for (int i = 0; i < 8; ++i) value = static_cast<std::int64_t>((static_cast<std::uint64_t>(value) << 8) | data[i]);
+    for (int i = 0; i < 8; ++i)
+      value = static_cast<std::int64_t>((static_cast<std::uint64_t>(value) << 8) | data[i]);
     const std::string formatted = wind::sdk::time::formatMicros(value);
     if (formatted.size() != 26 || !wind::sdk::time::parseMicros(formatted)) std::abort();
   }

@@ -13,10 +13,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto error = wind::dispatch::parseEnvelope(message, envelope);
   if (error == wind::dispatch::EnvelopeError::none) {
     // The payload is a span of the message (or the literal "null").
-    const bool inside = envelope.payload.data() >= message.data() &&
-                        envelope.payload.data() + envelope.payload.size() <= message.data() + message.size();
+    const bool inside =
+        envelope.payload.data() >= message.data() &&
+        envelope.payload.data() + envelope.payload.size() <= message.data() + message.size();
     if (!inside && envelope.payload != "null") std::abort();
-    if (envelope.nonce && wind::dispatch::codePointCount(*envelope.nonce) > wind::dispatch::kMaxNonceCodePoints) {
+    if (envelope.nonce &&
+        wind::dispatch::codePointCount(*envelope.nonce) > wind::dispatch::kMaxNonceCodePoints) {
       std::abort();
     }
     // A valid envelope's type is found again by the generic member lookup.

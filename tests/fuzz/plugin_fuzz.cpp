@@ -44,10 +44,14 @@ struct World {
   }
   std::pair<sdk::Plugin*, const sdk::PluginInfo*> target() {
     switch (WIND_FUZZ_PLUGIN) {
-      case 0: return {heartbeat.get(), &plugins::heartbeat::info()};
-      case 1: return {mutualUsers.get(), &plugins::mutual_users::info()};
-      case 2: return {chat.get(), &plugins::chat::info()};
-      default: return {load.get(), &plugins::load::info()};
+      case 0:
+        return {heartbeat.get(), &plugins::heartbeat::info()};
+      case 1:
+        return {mutualUsers.get(), &plugins::mutual_users::info()};
+      case 2:
+        return {chat.get(), &plugins::chat::info()};
+      default:
+        return {load.get(), &plugins::load::info()};
     }
   }
 

@@ -13,8 +13,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <functional>
+#include <iterator>
 #include <thread>
 
 #include "fixture.h"
@@ -37,7 +37,8 @@ struct Upgrade {
 
 // An HTTP session whose connection comes from `source` (any 127.0.0.0/8
 // address works on Linux loopback): a second "client address".
-std::unique_ptr<Poco::Net::HTTPClientSession> sessionFrom(const std::string& source, std::uint16_t port) {
+std::unique_ptr<Poco::Net::HTTPClientSession> sessionFrom(const std::string& source,
+                                                          std::uint16_t port) {
   Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
   socket.impl()->bind(Poco::Net::SocketAddress(source, 0));
   socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
@@ -47,10 +48,12 @@ std::unique_ptr<Poco::Net::HTTPClientSession> sessionFrom(const std::string& sou
 
 // Upgrades from `source` (any 127.0.0.0/8 address works on Linux loopback)
 // with an optional Origin header.
-Upgrade upgrade(std::uint16_t port, const std::string& source = "127.0.0.1", const std::string& origin = {}) {
+Upgrade upgrade(std::uint16_t port, const std::string& source = "127.0.0.1",
+                const std::string& origin = {}) {
   Upgrade out;
   out.session = sessionFrom(source, port);
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws", Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws",
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
   request.setHost("127.0.0.1", port);
   if (!origin.empty()) request.set("Origin", origin);
   Poco::Net::HTTPResponse response;
@@ -74,9 +77,10 @@ Upgrade refusedUpgrade(std::uint16_t port, const std::string& source = "127.0.0.
   socket.impl()->bind(Poco::Net::SocketAddress(source, 0));
   socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
   socket.setReceiveTimeout(Poco::Timespan(10, 0));
-  std::string request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  std::string request =
+      "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
   if (!origin.empty()) request += "Origin: " + origin + "\r\n";
   request += "\r\n";
   socket.sendBytes(request.data(), static_cast<int>(request.size()));
@@ -127,7 +131,8 @@ void expectHeartbeat(std::uint16_t port) {
 class SlowClients : public ServerTest {
  protected:
   std::string extraConfig() const override {
-    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  event_loops: 2\n"
+    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  event_loops: "
+           "2\n"
            "  workers: 4\n  http_threads: 4\n  request_header_timeout: 2s\n";
   }
 
@@ -137,7 +142,8 @@ class SlowClients : public ServerTest {
   // must succeed every time. Without a total header deadline the probes
   // queue behind the dribblers forever (each read is within the 10 s
   // receive timeout).
-  void dribble(int count, const std::string& prefix, int rounds, const std::function<void()>& probe) {
+  void dribble(int count, const std::string& prefix, int rounds,
+               const std::function<void()>& probe) {
     std::vector<Poco::Net::StreamSocket> slow;
     for (int i = 0; i < count; ++i) {
       slow.push_back(rawConnect(server_->port()));
@@ -188,9 +194,8 @@ class SlowClients : public ServerTest {
 
 // More dribbling clients than HTTP threads: normal requests are still answered.
 TEST_F(SlowClients, HttpSlowlorisDoesNotStarveOthers) {
-  dribble(12, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", 5, [this] {
-    EXPECT_EQ(http().get("/healthz").status, 200);
-  });
+  dribble(12, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", 5,
+          [this] { EXPECT_EQ(http().get("/healthz").status, 200); });
 }
 
 TEST_F(SlowClients, WebSocketUpgradeSlowlorisDoesNotStarveOthers) {
@@ -236,7 +241,8 @@ TEST_F(SlowClients, SecondRequestOnAKeptAliveConnectionHasADeadlineToo) {
 class ConnectionCaps : public ServerTest {
  protected:
   std::string extraConfig() const override {
-    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  event_loops: 2\n"
+    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  event_loops: "
+           "2\n"
            "  workers: 4\n  max_connections: 6\n  max_connections_per_address: 3\n";
   }
 };
@@ -259,7 +265,8 @@ TEST_F(ConnectionCaps, PerAddressCapRefuses429WhileOtherAddressesAreServed) {
   int flags = 0;
   other.socket->setReceiveTimeout(Poco::Timespan(5, 0));
   const int n = other.socket->receiveFrame(buffer, sizeof buffer, flags);
-  EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(n)), R"({"type":"heartbeat","payload":1})");
+  EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(n)),
+            R"({"type":"heartbeat","payload":1})");
   // Closing one gives the slot back (released on the loop thread: poll).
   held.front().socket->shutdown();
   held.front().socket->close();
@@ -290,7 +297,8 @@ TEST_F(ConnectionCaps, GlobalCapRefuses503AndOpenSocketsKeepWorking) {
     int flags = 0;
     open.socket->setReceiveTimeout(Poco::Timespan(5, 0));
     const int n = open.socket->receiveFrame(buffer, sizeof buffer, flags);
-    EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(n)), R"({"type":"heartbeat","payload":2})");
+    EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(n)),
+              R"({"type":"heartbeat","payload":2})");
   }
 }
 
@@ -340,7 +348,8 @@ TEST_F(FrameFlood, FloodingSocketDoesNotSlowOthers) {
   auto calm = connectAs(normal);
   std::thread sender([&] {
     try {
-      for (int i = 0; i < 2000; ++i) flood->send(R"({"type":"load","payload":{"type":"mutual_users"}})");
+      for (int i = 0; i < 2000; ++i)
+        flood->send(R"({"type":"load","payload":{"type":"mutual_users"}})");
     } catch (const Poco::Exception&) {
       // Closed with 1008 mid-flood: expected.
     }
@@ -358,13 +367,18 @@ class Fragments : public ServerTest {};
 // never a crash; the server keeps serving.
 TEST_F(Fragments, TenThousandOneByteFragmentsAreHandled) {
   Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws", Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws",
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
   Poco::Net::HTTPResponse response;
   WebSocket socket(session, request, response);
-  const std::string message = R"({"type":"heartbeat","payload":")" + std::string(10000 - 33, 'f') + R"("})";
+  const std::string message =
+      R"({"type":"heartbeat","payload":")" + std::string(10000 - 33, 'f') + R"("})";
   socket.sendFrame(message.data(), 1, WebSocket::FRAME_OP_TEXT);  // no FIN
-  for (std::size_t i = 1; i + 1 < message.size(); ++i) socket.sendFrame(&message[i], 1, WebSocket::FRAME_OP_CONT);
-  socket.sendFrame(&message.back(), 1, static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_CONT));
+  for (std::size_t i = 1; i + 1 < message.size(); ++i)
+    socket.sendFrame(&message[i], 1, WebSocket::FRAME_OP_CONT);
+  socket.sendFrame(
+      &message.back(), 1,
+      static_cast<int>(WebSocket::FRAME_FLAG_FIN) | static_cast<int>(WebSocket::FRAME_OP_CONT));
   socket.setReceiveTimeout(Poco::Timespan(10, 0));
   Poco::Buffer<char> buffer(0);
   int flags = 0;
@@ -385,7 +399,8 @@ class DeepJson : public ServerTest {};
 TEST_F(DeepJson, DeeplyNestedWebSocketMessageIs1007AndTheSocketStays) {
   auto socket = ws();
   const int depth = 30000;  // 60 kB, under websocket.max_frame_bytes
-  socket->send(R"({"type":"heartbeat","payload":)" + std::string(depth, '[') + std::string(depth, ']') + "}");
+  socket->send(R"({"type":"heartbeat","payload":)" + std::string(depth, '[') +
+               std::string(depth, ']') + "}");
   socket->expectError(1007);
   socket->send(R"({"type":"heartbeat","payload":7})");
   socket->expectText(R"({"type":"heartbeat","payload":7})");
@@ -417,7 +432,8 @@ class HugeHeaders : public ServerTest {
       socket.sendBytes(request.data(), static_cast<int>(request.size()));
       char buffer[1024];
       int n = 0;
-      while (reply.find("\r\n") == std::string::npos && (n = socket.receiveBytes(buffer, sizeof buffer)) > 0) {
+      while (reply.find("\r\n") == std::string::npos &&
+             (n = socket.receiveBytes(buffer, sizeof buffer)) > 0) {
         reply.append(buffer, static_cast<std::size_t>(n));
       }
     } catch (const Poco::Exception&) {
@@ -437,7 +453,8 @@ TEST_F(HugeHeaders, OversizedHeaderIsRefused400) {
   const std::string tooMany = statusLineFor(many);
   EXPECT_TRUE(tooMany.empty() || tooMany.rfind("HTTP/1.1 400", 0) == 0) << tooMany;
   // Just over the field limit, sent in one piece: the 400 itself arrives.
-  EXPECT_EQ(statusLineFor("X-Big: " + std::string(9000, 'b') + "\r\n").substr(0, 12), "HTTP/1.1 400");
+  EXPECT_EQ(statusLineFor("X-Big: " + std::string(9000, 'b') + "\r\n").substr(0, 12),
+            "HTTP/1.1 400");
   EXPECT_EQ(http().get("/healthz").status, 200);
 }
 
@@ -454,7 +471,8 @@ HttpResult registerFrom(std::uint16_t port, const std::string& source, const std
   auto session = sessionFrom(source, port);
   Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/api/v1/auth/register",
                                  Poco::Net::HTTPMessage::HTTP_1_1);
-  const std::string body = form({{"name", name}, {"email", name + "@example.com"}, {"password", "password1"}});
+  const std::string body =
+      form({{"name", name}, {"email", name + "@example.com"}, {"password", "password1"}});
   request.setContentType("application/x-www-form-urlencoded");
   request.setHost("127.0.0.1", port);
   request.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -468,7 +486,8 @@ HttpResult registerFrom(std::uint16_t port, const std::string& source, const std
 }
 
 TEST_F(RegisterFlood, RegistrationsPerAddressAreLimited429) {
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(registerFrom(server_->port(), "127.0.0.5", "flood" + std::to_string(i)).status, 201);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(registerFrom(server_->port(), "127.0.0.5", "flood" + std::to_string(i)).status, 201);
   const auto limited = registerFrom(server_->port(), "127.0.0.5", "flood9");
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.code(), 4029);
@@ -481,7 +500,8 @@ TEST_F(RegisterFlood, RegistrationsPerAddressAreLimited429) {
 class FriendFlood : public ServerTest {
  protected:
   std::string extraConfig() const override {
-    return "plugins:\n  heartbeat: {}\n  mutual_users:\n    requests_per_minute: 3\n  chat: {}\n  load: {}\n";
+    return "plugins:\n  heartbeat: {}\n  mutual_users:\n    requests_per_minute: 3\n  chat: {}\n  "
+           "load: {}\n";
   }
 };
 
@@ -492,14 +512,17 @@ TEST_F(FriendFlood, FriendRequestsPerUserAreLimited4029) {
   for (int i = 0; i < 4; ++i) targets.push_back(createUser("target" + std::to_string(i)));
   auto socket = connectAs(spammer);
   for (int i = 0; i < 3; ++i) {
-    socket->send(R"({"type":"mutual_users","payload":{"type":"request","id":")" + targets[i].id + R"("}})");
+    socket->send(R"({"type":"mutual_users","payload":{"type":"request","id":")" + targets[i].id +
+                 R"("}})");
     socket->expectType("ok");
   }
-  socket->send(R"({"type":"mutual_users","payload":{"type":"request","id":")" + targets[3].id + R"("}})");
+  socket->send(R"({"type":"mutual_users","payload":{"type":"request","id":")" + targets[3].id +
+               R"("}})");
   EXPECT_GT(socket->expectError(4029)->getValue<int>("retry_after_ms"), 0);
   // Another user is served.
   auto other = connectAs(normal);
-  other->send(R"({"type":"mutual_users","payload":{"type":"request","id":")" + targets[3].id + R"("}})");
+  other->send(R"({"type":"mutual_users","payload":{"type":"request","id":")" + targets[3].id +
+              R"("}})");
   other->expectType("ok");
 }
 
@@ -516,7 +539,8 @@ std::string fileText(const std::filesystem::path& path) {
 // debug, neither the server log nor the database files hold a password, a
 // login token or a verification key in clear.
 TEST_F(Secrets, NeverLoggedNorStoredInClear) {
-  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: reads the stored secrets from the SQLite file";
+  if (storageIsPostgres())
+    GTEST_SKIP() << "SQLite only: reads the stored secrets from the SQLite file";
   auto alice = createUser("alice");
   auto bob = createUser("bob");
   const auto aliceKey = server_->verifyKeyFor(alice.email);
@@ -529,8 +553,9 @@ TEST_F(Secrets, NeverLoggedNorStoredInClear) {
           std::to_string(std::stoull(alice.id) ^ std::stoull(bob.id)) + R"(","content":"hello"}})");
   a->expectType("chat");
   EXPECT_EQ(login(alice.email, "wrong password!").status, 401);
-  EXPECT_EQ(http().post("/api/v1/auth/logout", "", "application/x-www-form-urlencoded",
-                        {{"Authorization", "Bearer " + bob.token}})
+  EXPECT_EQ(http()
+                .post("/api/v1/auth/logout", "", "application/x-www-form-urlencoded",
+                      {{"Authorization", "Bearer " + bob.token}})
                 .status,
             200);
   a.reset();
@@ -544,10 +569,11 @@ TEST_F(Secrets, NeverLoggedNorStoredInClear) {
   const std::string log = server_->log();
   ASSERT_FALSE(log.empty());
   ASSERT_FALSE(stored.empty());
-  for (const std::string& secret : {alice.password, bob.password, std::string("wrong password!"), alice.token,
-                                    bob.token, *aliceKey, *bobKey}) {
+  for (const std::string& secret : {alice.password, bob.password, std::string("wrong password!"),
+                                    alice.token, bob.token, *aliceKey, *bobKey}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "server log holds a secret: " << secret;
-    EXPECT_EQ(stored.find(secret), std::string::npos) << "database holds a secret in clear: " << secret;
+    EXPECT_EQ(stored.find(secret), std::string::npos)
+        << "database holds a secret in clear: " << secret;
   }
 }
 

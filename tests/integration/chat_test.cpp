@@ -17,7 +17,8 @@ std::string roomOf(const Account& a, const Account& b) {
 }
 
 std::string sendFrame(const std::string& room, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" + content + R"("}})";
+  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" +
+         content + R"("}})";
 }
 
 std::string editFrame(const std::string& room, const std::string& id, const std::string& content) {
@@ -141,7 +142,8 @@ TEST_F(Chat, Errors) {
   a1_->expectError(4004);
   a1_->send(sendFrame(room_, std::string(4001, 'x')));
   a1_->expectError(4013);
-  a1_->send(R"({"type":"chat","payload":{"type":"shout","chat_id":")" + room_ + R"(","content":"x"}})");
+  a1_->send(R"({"type":"chat","payload":{"type":"shout","chat_id":")" + room_ +
+            R"(","content":"x"}})");
   a1_->expectError(4000);
   a1_->send(R"({"type":"chat","payload":{"type":"send","chat_id":")" + room_ + R"("}})");
   a1_->expectError(4000);
@@ -153,7 +155,8 @@ TEST_F(Chat, Errors) {
   std::string longText;
   for (int i = 0; i < 4000; ++i) longText += "\xc3\xa9";
   a1_->send(sendFrame(room_, longText));
-  EXPECT_EQ(a1_->expectType("chat")->getObject("payload")->getValue<std::string>("content"), longText);
+  EXPECT_EQ(a1_->expectType("chat")->getObject("payload")->getValue<std::string>("content"),
+            longText);
 }
 
 TEST_F(Chat, StrangersCannotSendButFormerFriendsCanRead) {
@@ -201,7 +204,8 @@ TEST_F(Chat, LoadPagesOldestFirstWithCountAndDatetime) {
   std::vector<std::string> createdAt;
   for (int i = 0; i < 7; ++i) {
     a1_->send(sendFrame(room_, "m" + std::to_string(i)));
-    createdAt.push_back(a1_->expectType("chat")->getObject("payload")->getValue<std::string>("created_at"));
+    createdAt.push_back(
+        a1_->expectType("chat")->getObject("payload")->getValue<std::string>("created_at"));
     b1_->expectType("chat");
   }
   b1_->send(loadFrame(room_, R"(,"count":3)"));
@@ -253,13 +257,15 @@ TEST_F(Chat, ManyClientsConcurrentlyExactlyOnceAndInOrder) {
     users.push_back(createUser("u" + std::to_string(i)));
     sockets.push_back(connectAs(users.back()));
   }
-  for (int p = 0; p < kPairs; ++p) befriend(users[2 * p], *sockets[2 * p], users[2 * p + 1], *sockets[2 * p + 1]);
+  for (int p = 0; p < kPairs; ++p)
+    befriend(users[2 * p], *sockets[2 * p], users[2 * p + 1], *sockets[2 * p + 1]);
 
   std::vector<std::thread> senders;
   for (int i = 0; i < 2 * kPairs; ++i) {
     senders.emplace_back([&, i] {
       const Account& peer = users[i ^ 1];
-      for (int m = 0; m < kMessages; ++m) sockets[i]->send(sendFrame(roomOf(users[i], peer), std::to_string(m)));
+      for (int m = 0; m < kMessages; ++m)
+        sockets[i]->send(sendFrame(roomOf(users[i], peer), std::to_string(m)));
     });
   }
   for (auto& t : senders) t.join();

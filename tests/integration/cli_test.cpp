@@ -76,20 +76,23 @@ TEST(Cli, AnUnknownPluginSettingStopsTheServer) {
   ServerProcess server("plugins:\n  heartbeat: {}\n  chat: { max_lenght: 10 }\n");
   EXPECT_THROW(server.start(), std::runtime_error);
   EXPECT_NE(server.log().find("plugins.chat.max_lenght"), std::string::npos) << server.log();
-  EXPECT_TRUE(std::regex_search(server.log(), std::regex("wind\\.yaml:[0-9]+:[0-9]+"))) << server.log();
+  EXPECT_TRUE(std::regex_search(server.log(), std::regex("wind\\.yaml:[0-9]+:[0-9]+")))
+      << server.log();
 }
 
 TEST(Cli, AnUnreachablePostgresStopsTheServerNamingIt) {
   ServerProcess server(
       "storage:\n  driver: postgresql\n  url: \"postgresql://wind@127.0.0.1:1/nowhere\"\n");
   EXPECT_THROW(server.start(), std::runtime_error);
-  EXPECT_NE(server.log().find("postgresql://wind@127.0.0.1:1/nowhere"), std::string::npos) << server.log();
+  EXPECT_NE(server.log().find("postgresql://wind@127.0.0.1:1/nowhere"), std::string::npos)
+      << server.log();
   EXPECT_EQ(server.log().find("listening on"), std::string::npos);
 }
 
 TEST(Cli, AMissingPostgresPasswordFileStopsTheServer) {
-  ServerProcess server("storage:\n  driver: postgresql\n  url: \"postgresql://wind@127.0.0.1:1/x\"\n"
-                       "  password_file: \"/nonexistent/pg-password\"\n");
+  ServerProcess server(
+      "storage:\n  driver: postgresql\n  url: \"postgresql://wind@127.0.0.1:1/x\"\n"
+      "  password_file: \"/nonexistent/pg-password\"\n");
   EXPECT_THROW(server.start(), std::runtime_error);
   EXPECT_NE(server.log().find("/nonexistent/pg-password"), std::string::npos) << server.log();
 }

@@ -23,7 +23,8 @@ using namespace std::chrono_literals;
 constexpr auto kQuiet = 300ms;
 
 std::string sendFrame(const std::string& room, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" + content + R"("}})";
+  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" +
+         content + R"("}})";
 }
 
 std::string editFrame(const std::string& room, const std::string& id, const std::string& content) {
@@ -97,15 +98,20 @@ class ClusterTest : public ::testing::Test {
   // across processes on one machine), or, when the suite runs on PostgreSQL
   // (Pg.ClusterTest.*), one database of the fixture's server.
   std::string storageConfig() const {
-    if (!postgresUrl_.empty()) return "storage:\n  driver: postgresql\n  url: \"" + postgresUrl_ + "\"\n";
+    if (!postgresUrl_.empty())
+      return "storage:\n  driver: postgresql\n  url: \"" + postgresUrl_ + "\"\n";
     return "storage:\n  path: \"" + (shared_ / "wind.db").string() + "\"\n  synchronous: normal\n";
   }
 
   std::string nodeConfig(unsigned node) const {
-    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  event_loops: 1\n"
-           "  workers: 2\n  node_id: " + std::to_string(node) + "\n" + storageConfig() +
-           "auth:\n  email_verification: false\n  registrations_per_hour: 100000\n  login_attempts_per_minute: 3\n"
-           "cluster:\n  bus: \"" + redis_->url() + "\"\n";
+    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  event_loops: "
+           "1\n"
+           "  workers: 2\n  node_id: " +
+           std::to_string(node) + "\n" + storageConfig() +
+           "auth:\n  email_verification: false\n  registrations_per_hour: 100000\n  "
+           "login_attempts_per_minute: 3\n"
+           "cluster:\n  bus: \"" +
+           redis_->url() + "\"\n";
   }
 
   ServerProcess& node(unsigned id) { return *nodes_[id - 1]; }
@@ -113,16 +119,19 @@ class ClusterTest : public ::testing::Test {
   Account createUser(const std::string& name, ServerProcess& on) {
     Account account{name, name + "@example.com", "correct horse " + name, "", ""};
     Http http(on.port());
-    auto registered = http.post("/api/v1/auth/register",
-                                form({{"name", name}, {"email", account.email}, {"password", account.password}}));
+    auto registered =
+        http.post("/api/v1/auth/register",
+                  form({{"name", name}, {"email", account.email}, {"password", account.password}}));
     EXPECT_EQ(registered.status, 201) << registered.body;
-    auto login = http.post("/api/v1/auth/login", form({{"email", account.email}, {"password", account.password}}));
+    auto login = http.post("/api/v1/auth/login",
+                           form({{"email", account.email}, {"password", account.password}}));
     EXPECT_EQ(login.status, 201) << login.body;
     account.token = login.json()->getObject("payload")->getValue<std::string>("token");
     return account;
   }
 
-  std::unique_ptr<Ws> connect(const Account& account, ServerProcess& on, std::string* id = nullptr) {
+  std::unique_ptr<Ws> connect(const Account& account, ServerProcess& on,
+                              std::string* id = nullptr) {
     auto socket = std::make_unique<Ws>(on.port());
     auto snapshot = socket->authenticate(account.token);
     if (id) *id = snapshot->getObject("self_user")->getValue<std::string>("id");
@@ -135,7 +144,8 @@ class ClusterTest : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
       try {
-        if (!redis_->command({"ZSCORE", "wind:user:" + user, std::to_string(nodeId)}).empty()) return;
+        if (!redis_->command({"ZSCORE", "wind:user:" + user, std::to_string(nodeId)}).empty())
+          return;
       } catch (const std::exception&) {
       }
       std::this_thread::sleep_for(10ms);
@@ -147,7 +157,9 @@ class ClusterTest : public ::testing::Test {
   void awaitBus(ServerProcess& on) {
     const auto deadline = std::chrono::steady_clock::now() + 15s;
     while (std::chrono::steady_clock::now() < deadline) {
-      if (Http(on.port()).get("/metrics").body.find("wind_cluster_bus_connected 1") != std::string::npos) return;
+      if (Http(on.port()).get("/metrics").body.find("wind_cluster_bus_connected 1") !=
+          std::string::npos)
+        return;
       std::this_thread::sleep_for(20ms);
     }
     ADD_FAILURE() << "the bus of the node on port " << on.port() << " did not reconnect";
@@ -245,8 +257,9 @@ TEST_F(ClusterTest, ThreeNodesDeliverEachEventOnceAndSurviveANodeAndRedisGoingAw
   expectSilence({a.get(), b2.get(), b1.get()});
 
   // Logout on node 1 closes the token's sockets on every node.
-  auto logout = Http(node(1).port()).post("/api/v1/auth/logout", "", "application/x-www-form-urlencoded",
-                                          {{"Authorization", "Bearer " + bob.token}});
+  auto logout = Http(node(1).port())
+                    .post("/api/v1/auth/logout", "", "application/x-www-form-urlencoded",
+                          {{"Authorization", "Bearer " + bob.token}});
   EXPECT_EQ(logout.status, 200) << logout.body;
   b1->expectClose(4002);
   b2->expectClose(4002);
@@ -268,7 +281,8 @@ TEST_F(ClusterTest, ASecondNodeWithALiveNodesIdRefusesToStart) {
   std::string output;
   const int status = ServerProcess::runTool({"-c", duplicate.configPath().string()}, output);
   EXPECT_NE(status, 0);
-  EXPECT_NE(output.find("server.node_id 2 is held by another live node"), std::string::npos) << output;
+  EXPECT_NE(output.find("server.node_id 2 is held by another live node"), std::string::npos)
+      << output;
   // The live node 2 still serves.
   EXPECT_EQ(Http(node(2).port()).get("/healthz").status, 200);
 }

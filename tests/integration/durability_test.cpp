@@ -27,12 +27,14 @@ std::string roomOf(const Account& a, const Account& b) {
 }
 
 std::string sendFrame(const std::string& room, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" + content + R"("}})";
+  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" +
+         content + R"("}})";
 }
 
 // The chat payloads of one `load` of `room` (count 100), until the end marker.
 std::vector<Poco::JSON::Object::Ptr> loadRoom(Ws& socket, const std::string& room) {
-  socket.send(R"({"type":"load","payload":{"type":"chat","load_id":")" + room + R"(","count":100}})");
+  socket.send(R"({"type":"load","payload":{"type":"chat","load_id":")" + room +
+              R"(","count":100}})");
   std::vector<Poco::JSON::Object::Ptr> out;
   for (;;) {
     auto frame = socket.expectJson();
@@ -47,8 +49,9 @@ std::vector<Poco::JSON::Object::Ptr> loadRoom(Ws& socket, const std::string& roo
 class Durability : public ServerTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>("websocket:\n  frames_per_second: 100000\n  frames_burst: 100000\n",
-                                              std::map<std::string, std::string>{{"WIND_STORAGE__SYNCHRONOUS", "full"}});
+    server_ = std::make_unique<ServerProcess>(
+        "websocket:\n  frames_per_second: 100000\n  frames_burst: 100000\n",
+        std::map<std::string, std::string>{{"WIND_STORAGE__SYNCHRONOUS", "full"}});
     server_->start();
   }
 };
@@ -66,7 +69,8 @@ TEST_F(Durability, Kill9DuringDmLoadLosesNothingDelivered) {
     users.push_back(createUser("d" + std::to_string(i)));
     sockets.push_back(connectAs(users.back()));
   }
-  for (int p = 0; p < kPairs; ++p) befriend(users[2 * p], *sockets[2 * p], users[2 * p + 1], *sockets[2 * p + 1]);
+  for (int p = 0; p < kPairs; ++p)
+    befriend(users[2 * p], *sockets[2 * p], users[2 * p + 1], *sockets[2 * p + 1]);
 
   std::mutex mutex;
   std::map<std::string, std::string> received;  // message id → content, from any socket
@@ -76,7 +80,8 @@ TEST_F(Durability, Kill9DuringDmLoadLosesNothingDelivered) {
     threads.emplace_back([&, i] {  // sender
       const std::string room = roomOf(users[i], users[i ^ 1]);
       try {
-        for (int m = 0; m < kPerSender; ++m) sockets[i]->send(sendFrame(room, "s" + std::to_string(i) + "-" + std::to_string(m)));
+        for (int m = 0; m < kPerSender; ++m)
+          sockets[i]->send(sendFrame(room, "s" + std::to_string(i) + "-" + std::to_string(m)));
       } catch (const Poco::Exception&) {
         // The server died mid-send.
       }
@@ -100,14 +105,16 @@ TEST_F(Durability, Kill9DuringDmLoadLosesNothingDelivered) {
     });
   }
   // Kill once a good part of the traffic went through, while senders still send.
-  for (int i = 0; i < 500 && seen.load() < kPairs * kPerSender; ++i) std::this_thread::sleep_for(5ms);
+  for (int i = 0; i < 500 && seen.load() < kPairs * kPerSender; ++i)
+    std::this_thread::sleep_for(5ms);
   server_->kill9();
   for (auto& thread : threads) thread.join();
   sockets.clear();
   ASSERT_FALSE(received.empty());
   // Informative: how far the load got before the kill.
   RecordProperty("delivered_before_kill", static_cast<int>(received.size()));
-  std::cout << "delivered before kill: " << received.size() << " of " << 2 * kPairs * kPerSender << "\n";
+  std::cout << "delivered before kill: " << received.size() << " of " << 2 * kPairs * kPerSender
+            << "\n";
 
   server_->start();
   std::map<std::string, std::string> loaded;
@@ -197,11 +204,13 @@ class FullDisk : public ServerTest {
 TEST_F(FullDisk, SendersGetErrorsNoCorruptionAndRecovery) {
   if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: fills the disk under the SQLite file";
   SmallDisk disk("8m");
-  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "): needs root / CAP_SYS_ADMIN";
+  if (!disk.mounted())
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error()
+                 << "): needs root / CAP_SYS_ADMIN";
   const std::string database = disk.path() + "/wind.db";
-  server_ = std::make_unique<ServerProcess>("", std::map<std::string, std::string>{
-                                                    {"WIND_STORAGE__PATH", database},
-                                                    {"WIND_STORAGE__SYNCHRONOUS", "full"}});
+  server_ = std::make_unique<ServerProcess>(
+      "", std::map<std::string, std::string>{{"WIND_STORAGE__PATH", database},
+                                             {"WIND_STORAGE__SYNCHRONOUS", "full"}});
   server_->start();
   auto alice = createUser("alice");
   auto bob = createUser("bob");
@@ -259,9 +268,12 @@ TEST_F(BadDatabase, LockedDatabaseIsAClearErrorAndNonZeroExit) {
   const std::string database = (server_->dir() / "wind.db").string();
   sqlite3* holder = nullptr;
   ASSERT_EQ(sqlite3_open(database.c_str(), &holder), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(holder, "CREATE TABLE IF NOT EXISTS ballast(x); BEGIN EXCLUSIVE; INSERT INTO ballast VALUES (1);",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(
+          holder,
+          "CREATE TABLE IF NOT EXISTS ballast(x); BEGIN EXCLUSIVE; INSERT INTO ballast VALUES (1);",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK);
   std::string output;
   const int status = ServerProcess::runTool({"-c", server_->configPath().string()}, output);
   sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -275,7 +287,8 @@ TEST_F(BadDatabase, LockedDatabaseIsAClearErrorAndNonZeroExit) {
 TEST_F(BadDatabase, CorruptDatabaseIsAClearErrorAndNonZeroExit) {
   if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: the corrupt SQLite file";
   const std::string database = (server_->dir() / "wind.db").string();
-  std::ofstream(database, std::ios::binary) << std::string(4096, '\x5a') << "this is not an SQLite database";
+  std::ofstream(database, std::ios::binary)
+      << std::string(4096, '\x5a') << "this is not an SQLite database";
   std::string output;
   const int status = ServerProcess::runTool({"-c", server_->configPath().string()}, output);
   EXPECT_NE(status, 0) << output;

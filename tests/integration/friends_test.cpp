@@ -7,7 +7,8 @@ namespace {
 class Friends : public TwoUsersTest {
  protected:
   std::string act(const std::string& action, const std::string& field, const std::string& value) {
-    return R"({"type":"mutual_users","payload":{"type":")" + action + R"(",")" + field + R"(":")" + value + R"("}})";
+    return R"({"type":"mutual_users","payload":{"type":")" + action + R"(",")" + field + R"(":")" +
+           value + R"("}})";
   }
   static std::string userId(const Poco::JSON::Object::Ptr& frame) {
     return frame->getObject("payload")->getObject("user")->getValue<std::string>("id");

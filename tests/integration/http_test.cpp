@@ -37,7 +37,8 @@ TEST_F(Http_, RegisterVerifyLoginTranscript) {
 
   auto verify = http().get("/api/v1/auth/email_verify/" + *key);
   EXPECT_EQ(verify.status, 201);
-  EXPECT_EQ(verify.body, R"({"type":"info","payload":{"message":"account successfully created."}})");
+  EXPECT_EQ(verify.body,
+            R"({"type":"info","payload":{"message":"account successfully created."}})");
 
   // Single use.
   auto again = http().get("/api/v1/auth/email_verify/" + *key);
@@ -59,14 +60,17 @@ TEST_F(Http_, JsonBodiesAreAcceptedLikeForms) {
   auto key = server_->verifyKeyFor("bob@example.com");
   ASSERT_TRUE(key);
   EXPECT_EQ(http().get("/api/v1/auth/email_verify/" + *key).status, 201);
-  auto res = http().post("/api/v1/auth/login", R"({"email":"bob@example.com","password":"password123"})",
-                         "application/json");
+  auto res =
+      http().post("/api/v1/auth/login", R"({"email":"bob@example.com","password":"password123"})",
+                  "application/json");
   EXPECT_EQ(res.status, 201) << res.body;
 }
 
 TEST_F(Http_, RegisterValidationInProtocolOrder) {
   // missing field
-  expectError(http().post("/api/v1/auth/register", form({{"name", "x"}, {"email", "x@example.com"}})), 400, 4000);
+  expectError(
+      http().post("/api/v1/auth/register", form({{"name", "x"}, {"email", "x@example.com"}})), 400,
+      4000);
   // bad names
   expectError(registerUser("", "a@example.com", "password123"), 400, 4000);
   expectError(registerUser(std::string(33, 'a'), "a@example.com", "password123"), 400, 4000);
@@ -75,7 +79,8 @@ TEST_F(Http_, RegisterValidationInProtocolOrder) {
   // bad emails
   expectError(registerUser("carol", "no-at-sign", "password123"), 400, 4000);
   expectError(registerUser("carol", "carol@localhost", "password123"), 400, 4000);
-  expectError(registerUser("carol", std::string(250, 'c') + "@example.com", "password123"), 400, 4000);
+  expectError(registerUser("carol", std::string(250, 'c') + "@example.com", "password123"), 400,
+              4000);
   // bad passwords
   expectError(registerUser("carol", "carol@example.com", "short"), 400, 4000);
   expectError(registerUser("carol", "carol@example.com", std::string(1025, 'p')), 400, 4000);
@@ -119,8 +124,9 @@ TEST_F(Http_, VerifyAnswersHtmlToBrowsers) {
   registerUser("frank", "frank@example.com", "password123");
   auto key = server_->verifyKeyFor("frank@example.com");
   ASSERT_TRUE(key);
-  auto page = http().get("/api/v1/auth/email_verify/" + *key,
-                         {{"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}});
+  auto page =
+      http().get("/api/v1/auth/email_verify/" + *key,
+                 {{"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}});
   EXPECT_EQ(page.status, 201);
   EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
   EXPECT_NE(page.body.find("account successfully created."), std::string::npos);
@@ -131,7 +137,8 @@ TEST_F(Http_, LogoutRevokesTheToken) {
   auto out = http().post("/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + a.token}});
   EXPECT_EQ(out.status, 200) << out.body;
   EXPECT_EQ(out.body, R"({"type":"info","payload":{"message":"logged out."}})");
-  expectError(http().post("/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + a.token}}), 401, 4002);
+  expectError(http().post("/api/v1/auth/logout", "", "", {{"Authorization", "Bearer " + a.token}}),
+              401, 4002);
   expectError(http().post("/api/v1/auth/logout", "", ""), 401, 4002);
   // The revoked token no longer authenticates a socket.
   auto socket = ws();
@@ -145,10 +152,12 @@ TEST_F(Http_, ResendVerificationNeverRevealsAccounts) {
   registerUser("hank", "hank@example.com", "password123");
   auto first = server_->verifyKeyFor("hank@example.com");
   ASSERT_TRUE(first);
-  auto resend = http().post("/api/v1/auth/resend_verification", form({{"email", "hank@example.com"}}));
+  auto resend =
+      http().post("/api/v1/auth/resend_verification", form({{"email", "hank@example.com"}}));
   EXPECT_EQ(resend.status, 201);
   EXPECT_EQ(resend.body, R"({"type":"info","payload":{"message":"verification email sent."}})");
-  auto unknown = http().post("/api/v1/auth/resend_verification", form({{"email", "ghost@example.com"}}));
+  auto unknown =
+      http().post("/api/v1/auth/resend_verification", form({{"email", "ghost@example.com"}}));
   EXPECT_EQ(unknown.status, 201);
   EXPECT_EQ(unknown.body, resend.body);
   auto second = server_->verifyKeyFor("hank@example.com");
@@ -176,9 +185,12 @@ TEST_F(Http_, UnknownPathsAndMethods) {
 
 TEST_F(Http_, BadBodiesGet4000) {
   expectError(http().post("/api/v1/auth/login", "{not json", "application/json"), 400, 4000);
-  expectError(http().post("/api/v1/auth/login", R"({"email":5,"password":[]})", "application/json"), 400, 4000);
+  expectError(http().post("/api/v1/auth/login", R"({"email":5,"password":[]})", "application/json"),
+              400, 4000);
   expectError(http().post("/api/v1/auth/login", "\xff\xfe", "text/plain"), 400, 4000);
-  expectError(http().post("/api/v1/auth/register", "name=%ff%fe&email=a%40b.com&password=password123"), 400, 4000);
+  expectError(
+      http().post("/api/v1/auth/register", "name=%ff%fe&email=a%40b.com&password=password123"), 400,
+      4000);
 }
 
 TEST_F(Http_, OversizeBodyIs413) {
@@ -210,7 +222,8 @@ TEST_F(Http_, RestartKeepsAccountsAndTokens) {
 class HttpLimits : public ServerTest {
  protected:
   std::string extraConfig() const override {
-    return "auth:\n  email_verification: true\n  login_attempts_per_minute: 3\n  token_ttl: \"2s\"\n"
+    return "auth:\n  email_verification: true\n  login_attempts_per_minute: 3\n  token_ttl: "
+           "\"2s\"\n"
            "  verify_ttl: \"1s\"\n";
   }
 };

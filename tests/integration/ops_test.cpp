@@ -41,7 +41,8 @@ struct Exposition {
 // sample, a sample whose family has no TYPE, or a duplicate series.
 Exposition parsePrometheus(const std::string& text) {
   static const std::regex help(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*)");
-  static const std::regex type(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
+  static const std::regex type(
+      R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
   static const std::regex label(R"re([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")re");
   static const std::regex sample(
       R"re(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*)?\})? ([-+]?(?:[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?|Inf|NaN)))re");
@@ -94,7 +95,8 @@ void expectConsistentHistograms(const Exposition& e) {
   EXPECT_FALSE(byBase.empty());
   for (auto& [base, buckets] : byBase) {
     std::sort(buckets.begin(), buckets.end());
-    for (std::size_t i = 1; i < buckets.size(); ++i) EXPECT_GE(buckets[i].second, buckets[i - 1].second) << base;
+    for (std::size_t i = 1; i < buckets.size(); ++i)
+      EXPECT_GE(buckets[i].second, buckets[i - 1].second) << base;
     EXPECT_TRUE(std::isinf(buckets.back().first)) << base;
     EXPECT_EQ(buckets.back().second, e.value(countSeries[base])) << base;
   }
@@ -121,7 +123,8 @@ ToolResult windctl(const ServerProcess& server, const std::vector<std::string>& 
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
   char buffer[4096];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.output.append(buffer, n);
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    result.output.append(buffer, n);
   const int status = ::pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -148,10 +151,13 @@ void replaceInFile(const fs::path& path, const std::string& from, const std::str
   std::ofstream(path, std::ios::trunc) << content;
 }
 
-std::string roomOf(const Account& a, const Account& b) { return std::to_string(std::stoull(a.id) ^ std::stoull(b.id)); }
+std::string roomOf(const Account& a, const Account& b) {
+  return std::to_string(std::stoull(a.id) ^ std::stoull(b.id));
+}
 
 std::string sendFrame(const std::string& room, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" + content + R"("}})";
+  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" +
+         content + R"("}})";
 }
 
 // Waits for the chat message with `content` on `socket`; returns its id.
@@ -160,7 +166,8 @@ std::string awaitChat(Ws& socket, const std::string& content) {
     auto frame = socket.expectJson();
     if (frame->optValue<std::string>("type", "") != "chat") continue;
     auto payload = frame->getObject("payload");
-    if (payload->optValue<std::string>("content", "") == content) return payload->getValue<std::string>("id");
+    if (payload->optValue<std::string>("content", "") == content)
+      return payload->getValue<std::string>("id");
   }
 }
 
@@ -209,12 +216,15 @@ TEST_F(Metrics, ParsesAsPrometheusTextAndCountersMoveWithTraffic) {
   EXPECT_GE(after.value(R"(wind_frames_in_total{type="auth"})"), 2);
   EXPECT_GE(after.value(R"(wind_frames_in_total{type="chat"})"), 1);
   EXPECT_GE(after.value(R"(wind_frames_in_total{type="unknown"})"), 1);
-  EXPECT_GE(after.value(R"(wind_frames_out_total{type="chat"})"), 2);  // alice's echo and bob's copy
+  EXPECT_GE(after.value(R"(wind_frames_out_total{type="chat"})"),
+            2);  // alice's echo and bob's copy
   EXPECT_GE(after.value(R"(wind_errors_total{code="4000"})"), 1);
   EXPECT_GT(after.value(R"(wind_handler_seconds_count{plugin="chat",type="chat"})"),
             before.value(R"(wind_handler_seconds_count{plugin="chat",type="chat"})"));
-  EXPECT_GT(after.value("wind_storage_commit_seconds_count"), before.value("wind_storage_commit_seconds_count"));
-  EXPECT_GT(after.value("wind_storage_batch_statements_sum"), before.value("wind_storage_batch_statements_sum"));
+  EXPECT_GT(after.value("wind_storage_commit_seconds_count"),
+            before.value("wind_storage_commit_seconds_count"));
+  EXPECT_GT(after.value("wind_storage_batch_statements_sum"),
+            before.value("wind_storage_batch_statements_sum"));
   EXPECT_EQ(after.value(R"(wind_plugin_messages_sent_total{plugin="chat"})"), 1);
   // A plugin histogram (sdk::Host::histogram): chat times the storage write of each send.
   EXPECT_EQ(before.types.at("wind_plugin_send_write_seconds"), "histogram");
@@ -226,14 +236,16 @@ TEST_F(Metrics, ParsesAsPrometheusTextAndCountersMoveWithTraffic) {
   const auto revoke = windctl(*server_, {"tokens", "revoke", "--user", "bob"});
   EXPECT_EQ(revoke.status, 0) << revoke.output;
   b->expectClose(4002);
-  EXPECT_EQ(parsePrometheus(http().get("/metrics").body).value(R"(wind_closes_total{code="4002"})"), 1);
+  EXPECT_EQ(parsePrometheus(http().get("/metrics").body).value(R"(wind_closes_total{code="4002"})"),
+            1);
 
   // Closes the gateway starts on its own (a message over the limit: 1009)
   // are counted too, and only once.
   auto oversize = ws();
   oversize->send(R"({"type":"heartbeat","payload":")" + std::string(70000, 'x') + R"("})");
   oversize->expectClose(1009);
-  EXPECT_EQ(parsePrometheus(http().get("/metrics").body).value(R"(wind_closes_total{code="1009"})"), 1);
+  EXPECT_EQ(parsePrometheus(http().get("/metrics").body).value(R"(wind_closes_total{code="1009"})"),
+            1);
 }
 
 class SeparateMetrics : public ServerTest {
@@ -244,7 +256,8 @@ TEST_F(SeparateMetrics, MetricsListenMovesMetricsOffThePublicListener) {
   EXPECT_EQ(http().get("/metrics").status, 404);
   std::smatch m;
   const std::string log = server_->log();
-  ASSERT_TRUE(std::regex_search(log, m, std::regex("metrics on http://127.0.0.1:([0-9]+)/metrics"))) << log;
+  ASSERT_TRUE(std::regex_search(log, m, std::regex("metrics on http://127.0.0.1:([0-9]+)/metrics")))
+      << log;
   const auto result = Http(static_cast<std::uint16_t>(std::stoi(m[1]))).get("/metrics");
   EXPECT_EQ(result.status, 200);
   EXPECT_EQ(parsePrometheus(result.body).types.at("wind_connections_open"), "gauge");
@@ -343,7 +356,8 @@ TEST_F(Windctl, ConfigCheckValidatesYamlAndPlugins) {
   replaceInFile(missingPlugin, "plugins:\n", "plugins:\n  no_such_plugin: {}\n");
   const auto missing = windctl(*server_, {"config", "check", missingPlugin.string()});
   EXPECT_EQ(missing.status, 78) << missing.output;
-  EXPECT_NE(missing.output.find("no_such_plugin.so not found"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("no_such_plugin.so not found"), std::string::npos)
+      << missing.output;
 
   const fs::path badSetting = server_->dir() / "bad-setting.yaml";
   fs::copy_file(server_->configPath(), badSetting);
@@ -354,7 +368,9 @@ TEST_F(Windctl, ConfigCheckValidatesYamlAndPlugins) {
 }
 
 TEST_F(Windctl, BackupReloadRestoreAndErrors) {
-  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: windctl backup copies the SQLite file; PostgreSQL is backed up with pg_dump";
+  if (storageIsPostgres())
+    GTEST_SKIP() << "SQLite only: windctl backup copies the SQLite file; PostgreSQL is backed up "
+                    "with pg_dump";
   createUser("alice");
   const fs::path backup = server_->dir() / "backup.db";
   const auto made = windctl(*server_, {"backup", backup.string()});
@@ -371,14 +387,17 @@ TEST_F(Windctl, BackupReloadRestoreAndErrors) {
   EXPECT_NE(restore.output.find("stop it before a restore"), std::string::npos) << restore.output;
 
   EXPECT_EQ(windctl(*server_, {"frobnicate"}).status, 64);
-  EXPECT_EQ(windctl(*server_, {"--socket", (server_->dir() / "nope.sock").string(), "status"}).status, 69);
+  EXPECT_EQ(
+      windctl(*server_, {"--socket", (server_->dir() / "nope.sock").string(), "status"}).status,
+      69);
 }
 
 // ---- reload -----------------------------------------------------------------
 
 class Reload : public ServerTest {
   std::string extraConfig() const override {
-    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  max_connections: 4\n"
+    return "server:\n  listen: \"127.0.0.1:0\"\n  public_url: \"http://127.0.0.1\"\n  "
+           "max_connections: 4\n"
            "auth:\n  email_verification: true\n  login_attempts_per_minute: 100\n"
            "websocket:\n  frames_per_second: 1000\n  frames_burst: 1000\n";
   }
@@ -405,7 +424,8 @@ TEST_F(Reload, SighupAppliesNewLimitsWithoutDroppingConnections) {
   auto s2 = connectAs(alice);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(login(alice.email, "wrong").status, 401);
 
-  replaceInFile(server_->configPath(), "login_attempts_per_minute: 100", "login_attempts_per_minute: 3");
+  replaceInFile(server_->configPath(), "login_attempts_per_minute: 100",
+                "login_attempts_per_minute: 3");
   replaceInFile(server_->configPath(), "max_connections: 4", "max_connections: 3");
   replaceInFile(server_->configPath(), "frames_per_second: 1000", "frames_per_second: 1");
   replaceInFile(server_->configPath(), "frames_burst: 1000", "frames_burst: 2");
@@ -436,17 +456,20 @@ TEST_F(Reload, SighupAppliesNewLimitsWithoutDroppingConnections) {
 TEST_F(Reload, BrokenConfigurationIsRejectedAndTheServerKeepsRunning) {
   auto alice = createUser("alice");
   auto socket = connectAs(alice);
-  replaceInFile(server_->configPath(), "listen: \"127.0.0.1:0\"", "listen: \"127.0.0.1:0\"\n  max_connections: many");
+  replaceInFile(server_->configPath(), "listen: \"127.0.0.1:0\"",
+                "listen: \"127.0.0.1:0\"\n  max_connections: many");
   const std::size_t mark = server_->log().size();
   ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
-  ASSERT_TRUE(waitForLog(*server_, "configuration rejected, keeping the old one", mark)) << server_->log();
+  ASSERT_TRUE(waitForLog(*server_, "configuration rejected, keeping the old one", mark))
+      << server_->log();
   EXPECT_TRUE(server_->running());
   socket->send(R"({"type":"heartbeat","payload":{}})");
   socket->expectType("heartbeat");
   EXPECT_EQ(http().get("/healthz").status, 200);
 
   // windctl cannot read the broken file either, so it is told the socket.
-  const auto viaWindctl = windctl(*server_, {"--socket", (server_->dir() / "admin.sock").string(), "reload"});
+  const auto viaWindctl =
+      windctl(*server_, {"--socket", (server_->dir() / "admin.sock").string(), "reload"});
   EXPECT_EQ(viaWindctl.status, 1) << viaWindctl.output;
   EXPECT_NE(viaWindctl.output.find("max_connections"), std::string::npos) << viaWindctl.output;
 }
@@ -455,7 +478,8 @@ TEST_F(Reload, BrokenConfigurationIsRejectedAndTheServerKeepsRunning) {
 // another (dm_policy) waits for a restart; an invalid one rejects the reload.
 class ReloadPlugins : public ServerTest {
   std::string extraConfig() const override {
-    return "plugins:\n  heartbeat: {}\n  mutual_users: {}\n  chat:\n    max_length: 10\n  load: {}\n";
+    return "plugins:\n  heartbeat: {}\n  mutual_users: {}\n  chat:\n    max_length: 10\n  load: "
+           "{}\n";
   }
 };
 
@@ -471,7 +495,8 @@ TEST_F(ReloadPlugins, ReloadablePluginSettingAppliesAtOnce) {
   replaceInFile(server_->configPath(), "max_length: 10", "max_length: 5");
   std::size_t mark = server_->log().size();
   ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
-  ASSERT_TRUE(waitForLog(*server_, "reload: applied [plugins.chat.max_length]", mark)) << server_->log();
+  ASSERT_TRUE(waitForLog(*server_, "reload: applied [plugins.chat.max_length]", mark))
+      << server_->log();
   a->send(sendFrame(room, "12345678"));
   a->expectError(4013);
   sendCommitted(*a, room, "12345");
@@ -479,12 +504,14 @@ TEST_F(ReloadPlugins, ReloadablePluginSettingAppliesAtOnce) {
   replaceInFile(server_->configPath(), "max_length: 5", "max_length: 5\n    dm_policy: anyone");
   const auto restart = windctl(*server_, {"reload"});
   EXPECT_EQ(restart.status, 0) << restart.output;
-  EXPECT_NE(restart.output.find("need a restart: [plugins.chat]"), std::string::npos) << restart.output;
+  EXPECT_NE(restart.output.find("need a restart: [plugins.chat]"), std::string::npos)
+      << restart.output;
 
   replaceInFile(server_->configPath(), "max_length: 5", "max_length: 0");
   mark = server_->log().size();
   ASSERT_EQ(::kill(server_->pid(), SIGHUP), 0);
-  ASSERT_TRUE(waitForLog(*server_, "configuration rejected, keeping the old one", mark)) << server_->log();
+  ASSERT_TRUE(waitForLog(*server_, "configuration rejected, keeping the old one", mark))
+      << server_->log();
   EXPECT_NE(server_->log().find("plugins.chat.max_length", mark), std::string::npos);
   a->send(sendFrame(room, "123456"));
   a->expectError(4013);  // still 5
@@ -509,8 +536,9 @@ TEST_F(Logs, NeverContainTokensOrPasswords) {
   server_->stop();
 
   const std::string log = server_->log();
-  for (const auto& secret : {alice.token, bob.token, alice.password, bob.password, std::string("wrong password 123"),
-                             std::string("not-a-real-token-xyz")}) {
+  for (const auto& secret :
+       {alice.token, bob.token, alice.password, bob.password, std::string("wrong password 123"),
+        std::string("not-a-real-token-xyz")}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "log contains \"" << secret << "\"";
   }
   // Lines about a connection name it and its user (the harness logs at debug).
@@ -518,14 +546,16 @@ TEST_F(Logs, NeverContainTokensOrPasswords) {
   EXPECT_NE(log.find("user=" + alice.id), std::string::npos) << log;
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {
-    if (line.find("connection") != std::string::npos && line.find("session:") != std::string::npos) {
+    if (line.find("connection") != std::string::npos &&
+        line.find("session:") != std::string::npos) {
       EXPECT_NE(line.find(" user="), std::string::npos) << line;
     }
   }
 }
 
 TEST(SystemdNotify, ReadyAndStoppingReachNotifySocket) {
-  const fs::path path = fs::temp_directory_path() / ("wind-notify-" + std::to_string(::getpid()) + ".sock");
+  const fs::path path =
+      fs::temp_directory_path() / ("wind-notify-" + std::to_string(::getpid()) + ".sock");
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -559,7 +589,8 @@ class Backup : public ServerTest {};
 
 // Loads up to 100 messages of `room`; returns their ids.
 std::vector<std::string> loadRoom(Ws& socket, const std::string& room) {
-  socket.send(R"({"type":"load","payload":{"type":"chat","load_id":")" + room + R"(","count":100}})");
+  socket.send(R"({"type":"load","payload":{"type":"chat","load_id":")" + room +
+              R"(","count":100}})");
   std::vector<std::string> ids;
   for (;;) {
     auto frame = socket.expectJson();
@@ -569,7 +600,9 @@ std::vector<std::string> loadRoom(Ws& socket, const std::string& room) {
 }
 
 TEST_F(Backup, TakenDuringDmTrafficRestoresEveryMessageCommittedBefore) {
-  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: windctl backup copies the SQLite file; PostgreSQL is backed up with pg_dump";
+  if (storageIsPostgres())
+    GTEST_SKIP() << "SQLite only: windctl backup copies the SQLite file; PostgreSQL is backed up "
+                    "with pg_dump";
   auto alice = createUser("alice");
   auto bob = createUser("bob");
   auto carol = createUser("carol");
@@ -579,7 +612,8 @@ TEST_F(Backup, TakenDuringDmTrafficRestoresEveryMessageCommittedBefore) {
   befriend(alice, *a, bob, *b);
   befriend(carol, *c, bob, *b);
   std::vector<std::string> committed;
-  for (int i = 0; i < 30; ++i) committed.push_back(sendCommitted(*a, roomOf(alice, bob), "before " + std::to_string(i)));
+  for (int i = 0; i < 30; ++i)
+    committed.push_back(sendCommitted(*a, roomOf(alice, bob), "before " + std::to_string(i)));
 
   // Bob keeps writing to Carol while the backup runs.
   std::atomic<bool> stop{false};

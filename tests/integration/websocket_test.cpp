@@ -240,8 +240,10 @@ TEST_F(WsRateLimit, FloodGets4029ThenClose1008) {
 
 TEST_F(WsRateLimit, HeartbeatsAreAlwaysProcessed) {
   auto s = ws();
-  for (int i = 0; i < 10; ++i) s->send(R"({"type":"heartbeat","payload":)" + std::to_string(i) + "}");
-  for (int i = 0; i < 10; ++i) s->expectText(R"({"type":"heartbeat","payload":)" + std::to_string(i) + "}");
+  for (int i = 0; i < 10; ++i)
+    s->send(R"({"type":"heartbeat","payload":)" + std::to_string(i) + "}");
+  for (int i = 0; i < 10; ++i)
+    s->expectText(R"({"type":"heartbeat","payload":)" + std::to_string(i) + "}");
 }
 
 class WsSmallQueue : public ServerTest {
@@ -252,7 +254,8 @@ class WsSmallQueue : public ServerTest {
 TEST_F(WsSmallQueue, SlowReaderIsCutWhileOthersAreServed) {
   // The slow reader asks for large echoes and never reads them.
   Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
-  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/ws", Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, "/ws",
+                             Poco::Net::HTTPMessage::HTTP_1_1);
   Poco::Net::HTTPResponse res;
   WebSocket slow(session, req, res);
   slow.setReceiveBufferSize(4096);

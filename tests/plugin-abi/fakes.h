@@ -134,8 +134,12 @@ class RecordingReply final : public sdk::Reply {
    public:
     explicit Sink(RecordingReply& reply) : reply_(reply) {}
     ~Sink() override { finish({}); }
-    void send(std::string_view type, std::string_view payloadJson) noexcept override { reply_.send(type, payloadJson); }
-    void error(sdk::ErrorCode code, std::string_view reason) noexcept override { reply_.error(code, reason); }
+    void send(std::string_view type, std::string_view payloadJson) noexcept override {
+      reply_.send(type, payloadJson);
+    }
+    void error(sdk::ErrorCode code, std::string_view reason) noexcept override {
+      reply_.error(code, reason);
+    }
     void finish(std::string_view) noexcept override { reply_.finished = true; }
 
    private:

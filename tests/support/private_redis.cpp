@@ -43,13 +43,15 @@ std::string text(const Poco::Redis::RedisType::Ptr& reply) {
     return out;
   }
   if (reply->isBulkString()) {
-    const auto& bulk = dynamic_cast<const Poco::Redis::Type<Poco::Redis::BulkString>&>(*reply).value();
+    const auto& bulk =
+        dynamic_cast<const Poco::Redis::Type<Poco::Redis::BulkString>&>(*reply).value();
     return bulk.isNull() ? std::string() : bulk.value();
   }
   if (reply->isInteger()) {
     return std::to_string(dynamic_cast<const Poco::Redis::Type<Poco::Int64>&>(*reply).value());
   }
-  if (reply->isSimpleString()) return dynamic_cast<const Poco::Redis::Type<std::string>&>(*reply).value();
+  if (reply->isSimpleString())
+    return dynamic_cast<const Poco::Redis::Type<std::string>&>(*reply).value();
   return "ERR " + reply->toString();
 }
 
@@ -84,8 +86,9 @@ void PrivateRedis::start() {
       dup2(fd, STDERR_FILENO);
       close(fd);
     }
-    std::vector<std::string> args{"redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no", "--dir", dir_.string(), "--daemonize", "no"};
+    std::vector<std::string> args{
+        "redis-server", "--port", port,    "--bind",      "127.0.0.1",   "--save", "",
+        "--appendonly", "no",     "--dir", dir_.string(), "--daemonize", "no"};
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);

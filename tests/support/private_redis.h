@@ -16,7 +16,8 @@ class PrivateRedis {
   // redis-server is on PATH.
   static bool available();
 
-  // Picks a free port and starts the server; throws std::runtime_error when it does not answer PING.
+  // Picks a free port and starts the server; throws std::runtime_error when it does not answer
+  // PING.
   PrivateRedis();
   ~PrivateRedis();
   PrivateRedis(const PrivateRedis&) = delete;

@@ -13,7 +13,8 @@ DmLoad::DmLoad(const std::vector<User>& users, Loop& loop, int pairs)
 bool DmLoad::connect(double timeoutSeconds) {
   const int count = 2 * pairs_;
   if (static_cast<int>(users_.size()) < count) {
-    std::fprintf(stderr, "dm: %d pairs need %d users in the state file, have %zu\n", pairs_, count, users_.size());
+    std::fprintf(stderr, "dm: %d pairs need %d users in the state file, have %zu\n", pairs_, count,
+                 users_.size());
     return false;
   }
   for (int i = 0; i < count; ++i) loop_.add(*this);
@@ -24,7 +25,8 @@ bool DmLoad::connect(double timeoutSeconds) {
 
 void DmLoad::onReady(WsConn& conn) {
   conn.peer = conn.index() ^ 1;
-  conn.roomId = users_[static_cast<std::size_t>(conn.index())].id ^ users_[static_cast<std::size_t>(conn.peer)].id;
+  conn.roomId = users_[static_cast<std::size_t>(conn.index())].id ^
+                users_[static_cast<std::size_t>(conn.peer)].id;
 }
 
 void DmLoad::send(WsConn& from, std::int64_t scheduledNs) {
@@ -66,7 +68,8 @@ void DmLoad::onFrame(WsConn& conn, std::string_view text) {
   }
 }
 
-void DmLoad::runOpen(double rate, double seconds, Samples& samples, const std::function<void()>& extra) {
+void DmLoad::runOpen(double rate, double seconds, Samples& samples,
+                     const std::function<void()>& extra) {
   auto& conns = loop_.conns();
   const auto interval = static_cast<std::int64_t>(1e9 / rate);
   const std::int64_t start = nowNs();

@@ -22,7 +22,8 @@ class DmLoad final : public AuthedListener {
   // Open loop: `rate` messages/s in total for `seconds`, round robin over senders.
   // Latency = receipt at the peer - scheduled send time (no coordinated omission).
   // `extra` runs once per loop iteration (the slow-reader flood).
-  void runOpen(double rate, double seconds, Samples& samples, const std::function<void()>& extra = {});
+  void runOpen(double rate, double seconds, Samples& samples,
+               const std::function<void()>& extra = {});
   // Closed loop: each connection keeps `window` messages in flight (a message
   // leaves the window when its sender's own copy arrives); returns messages/s.
   double runClosed(int window, double seconds, Samples& samples);

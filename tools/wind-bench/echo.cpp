@@ -5,9 +5,9 @@
 #include <cstdio>
 
 #include "clock.h"
+#include "loop.h"
 #include "report.h"
 #include "scenarios.h"
-#include "loop.h"
 #include "text.h"
 
 namespace wind::bench {
@@ -54,7 +54,8 @@ int runEcho(const Options& options) {
   Echoer echoer(inFlight);
   for (int i = 0; i < connections; ++i) loop.add(echoer);
   const auto never = [] { return false; };
-  loop.runUntil([&] { return echoer.open + loop.failedCount() >= connections; }, nowNs() + 30'000'000'000);
+  loop.runUntil([&] { return echoer.open + loop.failedCount() >= connections; },
+                nowNs() + 30'000'000'000);
   loop.runUntil(never, nowNs() + static_cast<std::int64_t>(warmup * 1e9));
   const std::uint64_t before = echoer.received;
   const double cpuBefore = ownCpuSeconds();

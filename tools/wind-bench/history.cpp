@@ -14,15 +14,16 @@ namespace {
 
 class Historian final : public AuthedListener {
  public:
-  Historian(const std::vector<User>& users, std::uint64_t room) : AuthedListener(users), room_(room) {}
+  Historian(const std::vector<User>& users, std::uint64_t room)
+      : AuthedListener(users), room_(room) {}
 
   void fill(WsConn& conn, long messages, int window) {
     target_ = messages;
     for (int i = 0; i < window && sent_ < target_; ++i) sendOne(conn);
   }
   void requestPage(WsConn& conn, int count) {
-    std::string frame = R"({"type":"load","payload":{"type":"chat","load_id":")" + std::to_string(room_) +
-                        R"(","count":)" + std::to_string(count);
+    std::string frame = R"({"type":"load","payload":{"type":"chat","load_id":")" +
+                        std::to_string(room_) + R"(","count":)" + std::to_string(count);
     if (!conn.cursor.empty()) frame += R"(,"datetime":")" + conn.cursor + "\"";
     frame += "}}";
     pageFrames_ = 0;
@@ -73,12 +74,14 @@ int runHistory(const Options& options) {
   const long messages = options.integer("messages", 100000);
   const int count = static_cast<int>(options.integer("count", 50));
   const long pages = options.integer("pages", 2000);
-  const auto pair = static_cast<std::size_t>(options.integer("pair", static_cast<long>(users.size() / 2) - 1));
+  const auto pair =
+      static_cast<std::size_t>(options.integer("pair", static_cast<long>(users.size() / 2) - 1));
   const std::vector<User> mine{users.at(2 * pair), users.at(2 * pair + 1)};
   Loop loop(options.text("url"));
   Historian historian(mine, mine[0].id ^ mine[1].id);
   WsConn& conn = loop.add(historian);
-  loop.runUntil([&] { return historian.ready() == 1 || loop.failedCount() > 0; }, nowNs() + 30'000'000'000);
+  loop.runUntil([&] { return historian.ready() == 1 || loop.failedCount() > 0; },
+                nowNs() + 30'000'000'000);
   if (historian.ready() != 1) {
     std::fprintf(stderr, "history: connection did not authenticate\n");
     return 1;
@@ -109,7 +112,8 @@ int runHistory(const Options& options) {
   }
   Report report("history", options.text("label", options.text("url")));
   report.set("filled", static_cast<double>(historian.stored));
-  report.set("fill_msgs_per_s", fillSeconds > 0 ? static_cast<double>(historian.stored) / fillSeconds : 0, "msg/s");
+  report.set("fill_msgs_per_s",
+             fillSeconds > 0 ? static_cast<double>(historian.stored) / fillSeconds : 0, "msg/s");
   report.set("pages", static_cast<double>(samples.count()));
   report.set("short_pages", static_cast<double>(shortPages));
   report.set("errors", static_cast<double>(historian.errors));

@@ -54,19 +54,21 @@ int runIdle(const Options& options) {
   };
   const auto wake = [&] { return nextBeat; };
   for (int i = 0; i < first; ++i) loop.add(idler);
-  loop.runUntil([&] { return idler.ready() + loop.failedCount() >= first; }, start + 120'000'000'000, beat, wake);
+  loop.runUntil([&] { return idler.ready() + loop.failedCount() >= first; },
+                start + 120'000'000'000, beat, wake);
   loop.runUntil(never, nowNs() + 1'000'000'000, beat, wake);
   const int readyBefore = idler.ready();
   const long rssBefore = pid > 0 ? rssKiB(pid) : -1;
   for (int i = first; i < connections; ++i) loop.add(idler);
-  loop.runUntil([&] { return idler.ready() + loop.failedCount() >= connections; }, start + 120'000'000'000, beat,
-                wake);
+  loop.runUntil([&] { return idler.ready() + loop.failedCount() >= connections; },
+                start + 120'000'000'000, beat, wake);
   const double connectSeconds = static_cast<double>(nowNs() - start) / 1e9;
   loop.runUntil(never, nowNs() + 2'000'000'000, beat, [&] { return nextBeat; });
   const long rssAfter = pid > 0 ? rssKiB(pid) : -1;
   const double cpuBefore = pid > 0 ? cpuSeconds(pid) : 0;
   const std::int64_t windowStart = nowNs();
-  loop.runUntil(never, windowStart + static_cast<std::int64_t>(window * 1e9), beat, [&] { return nextBeat; });
+  loop.runUntil(never, windowStart + static_cast<std::int64_t>(window * 1e9), beat,
+                [&] { return nextBeat; });
   const double elapsed = static_cast<double>(nowNs() - windowStart) / 1e9;
   const double cpuAfter = pid > 0 ? cpuSeconds(pid) : 0;
   int stillOpen = 0;
@@ -81,9 +83,9 @@ int runIdle(const Options& options) {
     report.set("rss_before_kib", static_cast<double>(rssBefore), "KiB");
     report.set("rss_after_kib", static_cast<double>(rssAfter), "KiB");
     report.set("bytes_per_conn",
-               idler.ready() > readyBefore
-                   ? static_cast<double>(rssAfter - rssBefore) * 1024.0 / (idler.ready() - readyBefore)
-                   : 0,
+               idler.ready() > readyBefore ? static_cast<double>(rssAfter - rssBefore) * 1024.0 /
+                                                 (idler.ready() - readyBefore)
+                                           : 0,
                "B");
     report.set("idle_cpu_pct", (cpuAfter - cpuBefore) / elapsed * 100.0, "% of one core");
   }

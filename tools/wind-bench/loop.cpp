@@ -114,7 +114,8 @@ void Loop::resume(WsConn& conn) {
 }
 
 bool Loop::runUntil(const std::function<bool()>& done, std::int64_t deadlineNs,
-                    const std::function<void()>& tick, const std::function<std::int64_t()>& nextWakeNs) {
+                    const std::function<void()>& tick,
+                    const std::function<std::int64_t()>& nextWakeNs) {
   epoll_event events[kMaxEvents];
   for (;;) {
     startQueued();
@@ -129,7 +130,8 @@ bool Loop::runUntil(const std::function<bool()>& done, std::int64_t deadlineNs,
       if (next > 0 && next < wake) wake = next;
     }
     const std::int64_t waitNs = wake > now ? wake - now : 0;
-    const timespec timeout{static_cast<time_t>(waitNs / 1'000'000'000), static_cast<long>(waitNs % 1'000'000'000)};
+    const timespec timeout{static_cast<time_t>(waitNs / 1'000'000'000),
+                           static_cast<long>(waitNs % 1'000'000'000)};
     const int n = ::epoll_pwait2(epoll_, events, kMaxEvents, &timeout, nullptr);
     for (int i = 0; i < n; ++i) handle(*static_cast<WsConn*>(events[i].data.ptr), events[i].events);
   }

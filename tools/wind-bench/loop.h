@@ -30,7 +30,8 @@ class Loop final {
   // tick() runs once per iteration (scenarios send scheduled frames from it);
   // nextWakeNs() tells the loop when tick needs to run next (0: no timer).
   bool runUntil(const std::function<bool()>& done, std::int64_t deadlineNs,
-                const std::function<void()>& tick = {}, const std::function<std::int64_t()>& nextWakeNs = {});
+                const std::function<void()>& tick = {},
+                const std::function<std::int64_t()>& nextWakeNs = {});
   std::vector<std::unique_ptr<WsConn>>& conns() { return conns_; }
   int closedCount() const { return closed_; }
   int failedCount() const { return failed_; }

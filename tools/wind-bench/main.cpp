@@ -1,6 +1,7 @@
 // wind-bench: an event-driven load generator for servers speaking the WIND
 // protocol (PROTOCOL.md). One thread, one epoll loop; see README in this folder.
-//   wind-bench <setup|echo|dm|idle|history|login-storm|slow-reader|reauth> --url http://127.0.0.1:PORT [options]
+//   wind-bench <setup|echo|dm|idle|history|login-storm|slow-reader|reauth> --url
+//   http://127.0.0.1:PORT [options]
 #include <sys/prctl.h>
 
 #include <cstdio>
@@ -14,7 +15,8 @@ int main(int argc, char** argv) {
   ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   try {
     const Options options(argc, argv);
-    if (options.text("url").empty()) throw std::runtime_error("--url http://127.0.0.1:PORT is required");
+    if (options.text("url").empty())
+      throw std::runtime_error("--url http://127.0.0.1:PORT is required");
     const std::string& scenario = options.scenario();
     if (scenario == "setup") return runSetup(options);
     if (scenario == "echo") return runEcho(options);

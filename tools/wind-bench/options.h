@@ -9,7 +9,9 @@ namespace wind::bench {
 class Options final {
  public:
   Options(int argc, char** argv) {
-    if (argc < 2) throw std::runtime_error("usage: wind-bench <scenario> --url http://127.0.0.1:PORT [--key value]...");
+    if (argc < 2)
+      throw std::runtime_error(
+          "usage: wind-bench <scenario> --url http://127.0.0.1:PORT [--key value]...");
     scenario_ = argv[1];
     for (int i = 2; i < argc; ++i) {
       std::string key = argv[i];

@@ -51,7 +51,8 @@ int runReauth(const Options& options) {
   Loop loop(options.text("url"));
   Reauther reauther(users, static_cast<int>(options.integer("window", 4)));
   for (int i = 0; i < connections; ++i) loop.add(reauther);
-  loop.runUntil([&] { return reauther.ready() + loop.failedCount() >= connections; }, nowNs() + 60'000'000'000);
+  loop.runUntil([&] { return reauther.ready() + loop.failedCount() >= connections; },
+                nowNs() + 60'000'000'000);
   reauther.running = true;
   for (auto& conn : loop.conns()) reauther.start(*conn);
   const auto never = [] { return false; };

@@ -11,7 +11,8 @@ namespace wind::bench {
 
 class Report final {
  public:
-  Report(std::string scenario, std::string label) : scenario_(std::move(scenario)), label_(std::move(label)) {}
+  Report(std::string scenario, std::string label)
+      : scenario_(std::move(scenario)), label_(std::move(label)) {}
   void set(const std::string& key, double value, const std::string& unit = "") {
     char text[64];
     std::snprintf(text, sizeof text, "%.6g", value);
@@ -24,7 +25,9 @@ class Report final {
     set("p99_ms", samples.ms(99), "ms");
     set("max_ms", samples.maxMs(), "ms");
   }
-  void note(const std::string& key, const std::string& value) { fields_.push_back({key, "\"" + value + "\"", ""}); }
+  void note(const std::string& key, const std::string& value) {
+    fields_.push_back({key, "\"" + value + "\"", ""});
+  }
   void print() const {
     std::string json = "{\"scenario\":\"" + scenario_ + "\",\"label\":\"" + label_ + "\"";
     for (const auto& field : fields_) json += ",\"" + field.key + "\":" + field.value;

@@ -40,7 +40,8 @@ int runSetup(const Options& options) {
   const int count = static_cast<int>(options.integer("users", 100)) & ~1;
   const std::string prefix = options.text("prefix", "wb" + std::to_string(nowNs() % 1000000) + "u");
   const std::int64_t start = nowNs();
-  std::vector<User> users = registerUsers(url, prefix, count, static_cast<int>(options.integer("threads", 4)));
+  std::vector<User> users =
+      registerUsers(url, prefix, count, static_cast<int>(options.integer("threads", 4)));
   const double registerSeconds = static_cast<double>(nowNs() - start) / 1e9;
 
   Loop loop(url);
@@ -53,13 +54,17 @@ int runSetup(const Options& options) {
     return 1;
   }
   auto& conns = loop.conns();
-  for (int i = 0; i < count; ++i) users[static_cast<std::size_t>(i)].id = conns[static_cast<std::size_t>(i)]->userId;
-  for (int k = 0; k < count / 2; ++k) conns[2 * k]->sendText(mutual("request", users[2 * k + 1].id));
+  for (int i = 0; i < count; ++i)
+    users[static_cast<std::size_t>(i)].id = conns[static_cast<std::size_t>(i)]->userId;
+  for (int k = 0; k < count / 2; ++k)
+    conns[2 * k]->sendText(mutual("request", users[2 * k + 1].id));
   loop.runUntil([&] { return maker.replies >= count / 2; }, deadline);
-  for (int k = 0; k < count / 2; ++k) conns[2 * k + 1]->sendText(mutual("response", users[2 * k].id));
+  for (int k = 0; k < count / 2; ++k)
+    conns[2 * k + 1]->sendText(mutual("response", users[2 * k].id));
   loop.runUntil([&] { return maker.replies >= count; }, deadline);
   if (maker.replies < count || maker.errors > 0) {
-    std::fprintf(stderr, "setup: friend pairs failed (%d replies, %d errors)\n", maker.replies, maker.errors);
+    std::fprintf(stderr, "setup: friend pairs failed (%d replies, %d errors)\n", maker.replies,
+                 maker.errors);
     return 1;
   }
   saveUsers(options.text("state", "wind-bench.state"), users);

@@ -24,7 +24,8 @@ Phase measure(DmLoad& load, double rate, double seconds, const std::function<voi
   load.receivedMeasured = 0;
   load.runOpen(rate, seconds, samples, extra);
   load.drain(2);
-  return {samples.ms(50), samples.ms(99), static_cast<double>(load.sentMeasured - load.receivedMeasured)};
+  return {samples.ms(50), samples.ms(99),
+          static_cast<double>(load.sentMeasured - load.receivedMeasured)};
 }
 
 void put(Report& report, const std::string& prefix, const Phase& phase) {
@@ -53,7 +54,8 @@ int runLoginStorm(const Options& options) {
   const std::int64_t stormStart = nowNs();
   for (int t = 0; t < threads; ++t) {
     stormers.emplace_back([&, t] {
-      for (std::size_t i = static_cast<std::size_t>(t); !stop; i += static_cast<std::size_t>(threads)) {
+      for (std::size_t i = static_cast<std::size_t>(t); !stop;
+           i += static_cast<std::size_t>(threads)) {
         const User& user = users[i % users.size()];
         (login(url, emailOf(user.name), passwordOf()).empty() ? failures : logins)++;
       }
@@ -90,7 +92,8 @@ int runSlowReader(const Options& options) {
   reader.pauseReading(true);
   // The writer sends 3,000-character messages to the reader; nobody drains them.
   const std::string big = std::string(R"({"type":"chat","payload":{"type":"send","chat_id":")") +
-                          std::to_string(writer.roomId) + R"(","content":")" + std::string(3000, 'x') + "\"}}";
+                          std::to_string(writer.roomId) + R"(","content":")" +
+                          std::string(3000, 'x') + "\"}}";
   const auto interval = static_cast<std::int64_t>(1e9 / floodRate);
   std::int64_t nextFlood = nowNs();
   long flooded = 0;

@@ -8,12 +8,14 @@
 namespace wind::bench {
 
 // The raw value text after "key": (from `from` on); empty when absent.
-inline std::string_view rawValue(std::string_view json, std::string_view key, std::size_t from = 0) {
+inline std::string_view rawValue(std::string_view json, std::string_view key,
+                                 std::size_t from = 0) {
   std::size_t pos = from;
   for (;;) {
     pos = json.find(key, pos);
     if (pos == std::string_view::npos) return {};
-    if (pos == 0 || json[pos - 1] != '"' || pos + key.size() >= json.size() || json[pos + key.size()] != '"') {
+    if (pos == 0 || json[pos - 1] != '"' || pos + key.size() >= json.size() ||
+        json[pos + key.size()] != '"') {
       pos += key.size();
       continue;
     }
@@ -24,7 +26,8 @@ inline std::string_view rawValue(std::string_view json, std::string_view key, st
 }
 
 // A string value (no unescaping: the values wind-bench reads never contain escapes).
-inline std::string_view stringValue(std::string_view json, std::string_view key, std::size_t from = 0) {
+inline std::string_view stringValue(std::string_view json, std::string_view key,
+                                    std::size_t from = 0) {
   const std::string_view raw = rawValue(json, key, from);
   if (raw.empty() || raw[0] != '"') return {};
   const auto end = raw.find('"', 1);

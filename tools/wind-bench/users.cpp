@@ -8,8 +8,8 @@
 #include <Poco/URI.h>
 
 #include <atomic>
-#include <memory>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -21,7 +21,8 @@ namespace {
 
 std::pair<int, std::string> post(Poco::Net::HTTPClientSession& session, const std::string& path,
                                  const std::string& body) {
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path,
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
   request.setContentType("application/x-www-form-urlencoded");
   request.setContentLength(static_cast<std::streamsize>(body.size()));
   request.setKeepAlive(true);
@@ -59,10 +60,12 @@ std::string login(const std::string& url, const std::string& email, const std::s
   auto session = sessionFor(url);
   std::string encoded = email;
   if (const auto at = encoded.find('@'); at != std::string::npos) encoded.replace(at, 1, "%40");
-  return tokenFrom(post(*session, "/api/v1/auth/login", "email=" + encoded + "&password=" + password));
+  return tokenFrom(
+      post(*session, "/api/v1/auth/login", "email=" + encoded + "&password=" + password));
 }
 
-std::vector<User> registerUsers(const std::string& url, const std::string& prefix, int count, int threads) {
+std::vector<User> registerUsers(const std::string& url, const std::string& prefix, int count,
+                                int threads) {
   std::vector<User> users(static_cast<std::size_t>(count));
   std::atomic<int> next{0};
   std::atomic<int> failures{0};
@@ -79,14 +82,16 @@ std::vector<User> registerUsers(const std::string& url, const std::string& prefi
           user.token = tokenFrom(post(*session, "/api/v1/auth/login", form(user.name, false)));
           if (user.token.empty()) throw std::runtime_error("login failed");
         } catch (const std::exception& e) {
-          if (failures++ == 0) std::fprintf(stderr, "register %s: %s\n", user.name.c_str(), e.what());
+          if (failures++ == 0)
+            std::fprintf(stderr, "register %s: %s\n", user.name.c_str(), e.what());
           session->reset();
         }
       }
     });
   }
   for (auto& worker : workers) worker.join();
-  if (failures > 0) throw std::runtime_error(std::to_string(failures.load()) + " users failed to register");
+  if (failures > 0)
+    throw std::runtime_error(std::to_string(failures.load()) + " users failed to register");
   return users;
 }
 
@@ -98,7 +103,8 @@ void saveUsers(const std::string& path, const std::vector<User>& users) {
 
 std::vector<User> loadUsers(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read state file " + path + " (run `wind-bench setup` first)");
+  if (!in)
+    throw std::runtime_error("cannot read state file " + path + " (run `wind-bench setup` first)");
   std::vector<User> users;
   User user;
   while (in >> user.name >> user.id >> user.token) users.push_back(user);

@@ -15,7 +15,8 @@ struct User {
 };
 
 // Registers and logs in `count` users named <prefix><i> with `threads` HTTP clients.
-std::vector<User> registerUsers(const std::string& url, const std::string& prefix, int count, int threads);
+std::vector<User> registerUsers(const std::string& url, const std::string& prefix, int count,
+                                int threads);
 // Logs one user in again; returns the token or "" on failure (used by login-storm).
 std::string login(const std::string& url, const std::string& email, const std::string& password);
 std::string emailOf(const std::string& name);

@@ -163,9 +163,9 @@ bool WsConn::parseFrames() {
     const std::string_view payload(in_.data() + pos + header, length);
     pos += header + length;
     if (opcode == kClose) {
-      closeCode_ = payload.size() >= 2
-                       ? (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1])
-                       : 1005;
+      closeCode_ = payload.size() >= 2 ? (static_cast<unsigned char>(payload[0]) << 8) |
+                                             static_cast<unsigned char>(payload[1])
+                                       : 1005;
       return false;
     }
     if (opcode == kPing) {

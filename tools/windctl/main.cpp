@@ -23,7 +23,7 @@ using namespace wind;
 
 constexpr const char* kDefaultConfigPath = "/etc/wind/wind.yaml";
 constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;       // the server refused or the check failed
+constexpr int kExitFailed = 1;        // the server refused or the check failed
 constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE: no server answers
 constexpr int kExitUsage = 64;
 constexpr int kExitConfig = 78;
@@ -36,21 +36,29 @@ struct Options {
 };
 
 void printUsage() {
-  std::cout << "usage: windctl [-c FILE] [--socket PATH] [--json] COMMAND\n"
-               "  status                      version, ABI, uptime, connections, plugins\n"
-               "  users list                  every account\n"
-               "  users show USER             one account (USER: name or id)\n"
-               "  users disable USER          refuse its logins, revoke its tokens, close its sockets (4002)\n"
-               "  users enable USER           allow its logins again\n"
-               "  tokens revoke --user USER   revoke every token of USER, closing its sockets (4002)\n"
-               "  plugins list                loaded plugins, versions and types\n"
-               "  config check [FILE]         validate FILE (default: -c) and dry-load its plugins; offline\n"
-               "  reload                      re-read the configuration (as SIGHUP does)\n"
-               "  backup FILE                 online backup of the database to FILE (absolute, must not exist)\n"
-               "  restore FILE                replace the database with FILE; only while the server is stopped\n"
-               "  -c, --config FILE           the server's configuration (default " << kDefaultConfigPath << ")\n"
-               "  --socket PATH               the admin socket (default: admin.socket of the configuration)\n"
-               "  --json                      print the server's JSON answer\n";
+  std::cout
+      << "usage: windctl [-c FILE] [--socket PATH] [--json] COMMAND\n"
+         "  status                      version, ABI, uptime, connections, plugins\n"
+         "  users list                  every account\n"
+         "  users show USER             one account (USER: name or id)\n"
+         "  users disable USER          refuse its logins, revoke its tokens, close its sockets "
+         "(4002)\n"
+         "  users enable USER           allow its logins again\n"
+         "  tokens revoke --user USER   revoke every token of USER, closing its sockets (4002)\n"
+         "  plugins list                loaded plugins, versions and types\n"
+         "  config check [FILE]         validate FILE (default: -c) and dry-load its plugins; "
+         "offline\n"
+         "  reload                      re-read the configuration (as SIGHUP does)\n"
+         "  backup FILE                 online backup of the database to FILE (absolute, must not "
+         "exist)\n"
+         "  restore FILE                replace the database with FILE; only while the server is "
+         "stopped\n"
+         "  -c, --config FILE           the server's configuration (default "
+      << kDefaultConfigPath
+      << ")\n"
+         "  --socket PATH               the admin socket (default: admin.socket of the "
+         "configuration)\n"
+         "  --json                      print the server's JSON answer\n";
 }
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -73,7 +81,9 @@ std::optional<Options> parse(int argc, char** argv) {
   return options;
 }
 
-config::Config loadConfig(const std::string& path) { return config::load(path, config::processEnvironment()); }
+config::Config loadConfig(const std::string& path) {
+  return config::load(path, config::processEnvironment());
+}
 
 std::string socketPath(const Options& options) {
   if (options.socket) return *options.socket;
@@ -96,7 +106,8 @@ std::optional<Poco::JSON::Object::Ptr> requestFor(const std::vector<std::string>
     request->set("command", w[0]);
   } else if (is({"users", "list"}) || is({"plugins", "list"})) {
     request->set("command", w[0] + "." + w[1]);
-  } else if (is({"users", "show", "*"}) || is({"users", "disable", "*"}) || is({"users", "enable", "*"})) {
+  } else if (is({"users", "show", "*"}) || is({"users", "disable", "*"}) ||
+             is({"users", "enable", "*"})) {
     request->set("command", w[0] + "." + w[1]);
     request->set("user", w[2]);
   } else if (is({"tokens", "revoke", "--user", "*"})) {
@@ -115,7 +126,8 @@ int configCheck(const Options& options) {
   const std::string path = options.words.size() > 2 ? options.words[2] : options.configPath;
   const admin::ConfigCheck check = admin::checkConfiguration(path, config::processEnvironment());
   for (const auto& plugin : check.plugins) {
-    std::cout << "plugin " << plugin.name << " " << plugin.version << " (" << plugin.library << "): ok\n";
+    std::cout << "plugin " << plugin.name << " " << plugin.version << " (" << plugin.library
+              << "): ok\n";
   }
   if (!check.ok) {
     std::cerr << "windctl: " << path << ": " << check.error << "\n";
@@ -130,13 +142,15 @@ int restore(const Options& options) {
   if (!config.admin.socket.empty()) {
     try {
       admin::call(config.admin.socket, R"({"command":"status"})");
-      std::cerr << "windctl: the server is running (" << config.admin.socket << " answers); stop it before a restore\n";
+      std::cerr << "windctl: the server is running (" << config.admin.socket
+                << " answers); stop it before a restore\n";
       return kExitFailed;
     } catch (const std::runtime_error&) {
       // Nobody answers: the server is stopped, as it must be.
     }
   }
-  windctl::restoreDatabase(std::filesystem::absolute(options.words[1]).string(), config.storage.path);
+  windctl::restoreDatabase(std::filesystem::absolute(options.words[1]).string(),
+                           config.storage.path);
   std::cout << "restored " << options.words[1] << " to " << config.storage.path << "\n";
   return kExitOk;
 }
@@ -159,7 +173,9 @@ int online(const Options& options, const Poco::JSON::Object::Ptr& request) {
     std::cerr << "windctl: " << response->getValue<std::string>("error") << "\n";
     return kExitFailed;
   }
-  if (!options.json) windctl::render(request->getValue<std::string>("command"), response->getObject("result"), std::cout);
+  if (!options.json)
+    windctl::render(request->getValue<std::string>("command"), response->getObject("result"),
+                    std::cout);
   return kExitOk;
 }
 
@@ -169,11 +185,14 @@ int main(int argc, char** argv) {
   const auto options = parse(argc, argv);
   if (!options) {
     printUsage();
-    return argc > 1 && (std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") ? kExitOk : kExitUsage;
+    return argc > 1 && (std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help")
+               ? kExitOk
+               : kExitUsage;
   }
   const auto& words = options->words;
   try {
-    if (words[0] == "config" && words.size() >= 2 && words.size() <= 3 && words[1] == "check") return configCheck(*options);
+    if (words[0] == "config" && words.size() >= 2 && words.size() <= 3 && words[1] == "check")
+      return configCheck(*options);
     if (words[0] == "restore" && words.size() == 2) return restore(*options);
     const auto request = requestFor(words);
     if (!request) {

@@ -34,8 +34,10 @@ void verifyBackup(const std::string& path) {
   }
   std::string problem;
   try {
-    if (scalar(db, "PRAGMA integrity_check") != "ok") problem = "fails integrity_check";
-    else if (scalar(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'").empty())
+    if (scalar(db, "PRAGMA integrity_check") != "ok")
+      problem = "fails integrity_check";
+    else if (scalar(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'")
+                 .empty())
       problem = "is not a WIND database (no users table)";
   } catch (const std::exception& e) {
     problem = e.what();

@@ -26,24 +26,27 @@ std::string HttpResult::message() const {
   return json()->getObject("payload")->getValue<std::string>("message");
 }
 
-HttpResult Http::get(const std::string& path, const std::map<std::string, std::string>& headers) const {
+HttpResult Http::get(const std::string& path,
+                     const std::map<std::string, std::string>& headers) const {
   return request("GET", path, "", "", headers);
 }
 
-HttpResult Http::post(const std::string& path, const std::string& body, const std::string& contentType,
+HttpResult Http::post(const std::string& path, const std::string& body,
+                      const std::string& contentType,
                       const std::map<std::string, std::string>& headers) const {
   return request("POST", path, body, contentType, headers);
 }
 
-HttpResult Http::request(const std::string& method, const std::string& path, const std::string& body,
-                         const std::string& contentType,
+HttpResult Http::request(const std::string& method, const std::string& path,
+                         const std::string& body, const std::string& contentType,
                          const std::map<std::string, std::string>& headers) const {
   Poco::Net::HTTPClientSession session("127.0.0.1", port_);
   session.setTimeout(Poco::Timespan(30, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [k, v] : headers) req.set(k, v);
   if (!contentType.empty()) req.setContentType(contentType);
-  if (method != "GET" || !body.empty()) req.setContentLength(static_cast<std::streamsize>(body.size()));
+  if (method != "GET" || !body.empty())
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
   session.sendRequest(req) << body;
   Poco::Net::HTTPResponse res;
   std::istream& in = session.receiveResponse(res);
@@ -66,7 +69,8 @@ std::string form(const std::map<std::string, std::string>& fields) {
 
 Ws::Ws(std::uint16_t port, const std::string& path) {
   session_ = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", port);
-  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, path,
+                             Poco::Net::HTTPMessage::HTTP_1_1);
   Poco::Net::HTTPResponse res;
   socket_ = std::make_unique<Poco::Net::WebSocket>(*session_, req, res);
   socket_->setMaxPayloadSize(16 * 1024 * 1024);
@@ -76,7 +80,9 @@ Ws::~Ws() = default;
 
 void Ws::send(const std::string& text) { sendRaw(text, Poco::Net::WebSocket::FRAME_TEXT); }
 
-void Ws::sendBinary(const std::string& bytes) { sendRaw(bytes, Poco::Net::WebSocket::FRAME_BINARY); }
+void Ws::sendBinary(const std::string& bytes) {
+  sendRaw(bytes, Poco::Net::WebSocket::FRAME_BINARY);
+}
 
 void Ws::sendRaw(const std::string& bytes, int flags) {
   socket_->sendFrame(bytes.data(), static_cast<int>(bytes.size()), flags);
@@ -87,7 +93,8 @@ Received Ws::receive(std::chrono::milliseconds timeout) {
   Received out;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return out;
     socket_->setReceiveTimeout(Poco::Timespan(left.count()));
     Poco::Buffer<char> buffer(0);
@@ -117,7 +124,8 @@ Received Ws::receive(std::chrono::milliseconds timeout) {
     if (opcode == WebSocket::FRAME_OP_CLOSE) {
       out.kind = Received::Kind::close;
       if (data.size() >= 2) {
-        out.closeCode = (static_cast<unsigned char>(data[0]) << 8) | static_cast<unsigned char>(data[1]);
+        out.closeCode =
+            (static_cast<unsigned char>(data[0]) << 8) | static_cast<unsigned char>(data[1]);
         out.closeReason = data.substr(2);
       } else {
         out.closeCode = 1005;
@@ -133,8 +141,8 @@ Received Ws::receive(std::chrono::milliseconds timeout) {
 Poco::JSON::Object::Ptr Ws::expectJson(std::chrono::milliseconds timeout) {
   Received r = receive(timeout);
   if (r.kind != Received::Kind::text) {
-    ADD_FAILURE() << "expected a text frame, got kind " << static_cast<int>(r.kind) << " close code "
-                  << r.closeCode << " " << r.closeReason;
+    ADD_FAILURE() << "expected a text frame, got kind " << static_cast<int>(r.kind)
+                  << " close code " << r.closeCode << " " << r.closeReason;
     return new Poco::JSON::Object;
   }
   try {
@@ -181,7 +189,8 @@ void Ws::expectClose(int code) {
 
 void Ws::expectSilence(std::chrono::milliseconds quiet) {
   Received r = receive(quiet);
-  EXPECT_EQ(r.kind, Received::Kind::timeout) << "unexpected frame: " << r.text << " close " << r.closeCode;
+  EXPECT_EQ(r.kind, Received::Kind::timeout)
+      << "unexpected frame: " << r.text << " close " << r.closeCode;
 }
 
 Poco::JSON::Object::Ptr Ws::authenticate(const std::string& token) {

@@ -25,12 +25,14 @@ struct HttpResult {
 class Http {
  public:
   explicit Http(std::uint16_t port) : port_(port) {}
-  HttpResult get(const std::string& path, const std::map<std::string, std::string>& headers = {}) const;
+  HttpResult get(const std::string& path,
+                 const std::map<std::string, std::string>& headers = {}) const;
   HttpResult post(const std::string& path, const std::string& body,
                   const std::string& contentType = "application/x-www-form-urlencoded",
                   const std::map<std::string, std::string>& headers = {}) const;
   HttpResult request(const std::string& method, const std::string& path, const std::string& body,
-                     const std::string& contentType, const std::map<std::string, std::string>& headers) const;
+                     const std::string& contentType,
+                     const std::map<std::string, std::string>& headers) const;
 
  private:
   std::uint16_t port_;
@@ -56,7 +58,8 @@ class Ws {
   // Next frame within `timeout` (pongs skipped).
   Received receive(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
   // Next frame must be text; returns its JSON object (fails the test otherwise).
-  Poco::JSON::Object::Ptr expectJson(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+  Poco::JSON::Object::Ptr expectJson(
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
   // Next frame must be text equal to `text`.
   void expectText(const std::string& text);
   // Next JSON frame must have this type; returns the object.

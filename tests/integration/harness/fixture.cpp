@@ -14,8 +14,10 @@ void ServerTest::TearDown() {
   server_.reset();
 }
 
-HttpResult ServerTest::registerUser(const std::string& name, const std::string& email, const std::string& password) {
-  return http().post("/api/v1/auth/register", form({{"name", name}, {"email", email}, {"password", password}}));
+HttpResult ServerTest::registerUser(const std::string& name, const std::string& email,
+                                    const std::string& password) {
+  return http().post("/api/v1/auth/register",
+                     form({{"name", name}, {"email", email}, {"password", password}}));
 }
 
 HttpResult ServerTest::login(const std::string& email, const std::string& password) {

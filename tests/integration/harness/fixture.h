@@ -31,7 +31,8 @@ class ServerTest : public ::testing::Test {
   Http http() const { return Http(server_->port()); }
   std::unique_ptr<Ws> ws() const { return std::make_unique<Ws>(server_->port()); }
 
-  HttpResult registerUser(const std::string& name, const std::string& email, const std::string& password);
+  HttpResult registerUser(const std::string& name, const std::string& email,
+                          const std::string& password);
   HttpResult login(const std::string& email, const std::string& password);
   // Register, open the mailed link, log in, and read the id from an auth snapshot.
   Account createUser(const std::string& name);

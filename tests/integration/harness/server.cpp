@@ -5,8 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "private_postgres.h"
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -15,6 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "private_postgres.h"
 
 namespace wind::itest {
 namespace fs = std::filesystem;
@@ -76,7 +76,8 @@ std::string postgresFixtureUrl() {
   const char* dir = getenv("WIND_ITEST_POSTGRES_DIR");
   std::string url = dir != nullptr ? readFile(fs::path(dir) / "url") : "";
   while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
-  if (url.empty()) throw std::runtime_error("WIND_ITEST_POSTGRES_DIR has no url: is the fixture up?");
+  if (url.empty())
+    throw std::runtime_error("WIND_ITEST_POSTGRES_DIR has no url: is the fixture up?");
   return url;
 }
 
@@ -88,7 +89,8 @@ std::string ServerProcess::storageSection() {
   // database per server process, named after its temporary directory.
   const std::string url = postgresFixtureUrl();
   std::string name = "wind_" + dir_.filename().string();
-  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? static_cast<char>(std::tolower(c)) : '_';
+  for (char& c : name)
+    c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? static_cast<char>(std::tolower(c)) : '_';
   testsupport::createDatabase(url, name);
   postgresUrl_ = url.substr(0, url.rfind('/') + 1) + name;
   return "storage:\n  driver: postgresql\n  url: \"" + postgresUrl_ + "\"\n";
@@ -105,7 +107,8 @@ void ServerProcess::writeConfig() {
          << "  event_loops: 2\n  workers: 4\n";
   }
   if (!has("storage")) yaml << storageSection();
-  if (!has("email")) yaml << "email:\n  transport: file\n  outbox: \"" << outbox().string() << "\"\n";
+  if (!has("email"))
+    yaml << "email:\n  transport: file\n  outbox: \"" << outbox().string() << "\"\n";
   // Many tests register more users from 127.0.0.1 than the default
   // auth.registrations_per_hour; abuse_test checks that limit itself.
   if (!has("auth")) yaml << "auth:\n  email_verification: true\n  registrations_per_hour: 100000\n";
@@ -131,7 +134,8 @@ void ServerProcess::start() {
   static const std::regex listening("listening on http://[^:\\s]+:([0-9]+)");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = readFile(logFile).substr(std::min(logStart, fs::exists(logFile) ? fs::file_size(logFile) : 0));
+    std::string text = readFile(logFile).substr(
+        std::min(logStart, fs::exists(logFile) ? fs::file_size(logFile) : 0));
     std::smatch m;
     if (std::regex_search(text, m, listening)) {
       port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
@@ -182,11 +186,13 @@ std::vector<std::string> ServerProcess::mailsTo(const std::string& email) const 
   for (const auto& entry : fs::directory_iterator(outbox())) {
     if (entry.path().extension() != ".eml") continue;
     std::string text = readFile(entry.path());
-    if (text.find("To: " + email) != std::string::npos || text.find("<" + email + ">") != std::string::npos) {
+    if (text.find("To: " + email) != std::string::npos ||
+        text.find("<" + email + ">") != std::string::npos) {
       found.emplace_back(entry.last_write_time(), text);
     }
   }
-  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
   for (auto& f : found) out.push_back(std::move(f.second));
   return out;

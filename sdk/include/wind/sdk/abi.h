@@ -25,7 +25,8 @@ inline constexpr const char* kSdkVersion = "0.1.0";
 #endif
 
 #if defined(_GLIBCXX_RELEASE)
-#define WIND_SDK_STDLIB "libstdc++-" WIND_SDK_STR(_GLIBCXX_RELEASE) ";cxx11abi=" WIND_SDK_STR(_GLIBCXX_USE_CXX11_ABI)
+#define WIND_SDK_STDLIB \
+  "libstdc++-" WIND_SDK_STR(_GLIBCXX_RELEASE) ";cxx11abi=" WIND_SDK_STR(_GLIBCXX_USE_CXX11_ABI)
 #elif defined(_LIBCPP_VERSION)
 #define WIND_SDK_STDLIB "libc++-" WIND_SDK_STR(_LIBCPP_VERSION)
 #else

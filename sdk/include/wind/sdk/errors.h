@@ -26,7 +26,8 @@ enum class ErrorCode : int {
 // never crosses the library boundary.
 class RequestError : public std::runtime_error {
  public:
-  RequestError(ErrorCode code, const std::string& reason) : std::runtime_error(reason), code_(code) {}
+  RequestError(ErrorCode code, const std::string& reason)
+      : std::runtime_error(reason), code_(code) {}
   ErrorCode code() const noexcept { return code_; }
 
  private:

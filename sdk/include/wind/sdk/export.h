@@ -15,21 +15,24 @@
 
 #include "wind/sdk/plugin.h"
 
-#define WIND_PLUGIN(NAME, INFO_FN, CLASS)                                                      \
-  namespace wind_plugin_entry_detail {                                                         \
-  ::wind::sdk::Plugin* create(const ::wind::sdk::Settings& settings,                           \
-                              ::wind::sdk::Host& host) noexcept {                              \
-    try {                                                                                      \
-      return new CLASS(settings, host);                                                        \
-    } catch (const std::exception& e) {                                                        \
+#define WIND_PLUGIN(NAME, INFO_FN, CLASS)                                                       \
+  namespace wind_plugin_entry_detail {                                                          \
+  ::wind::sdk::Plugin* create(const ::wind::sdk::Settings& settings,                            \
+                              ::wind::sdk::Host& host) noexcept {                               \
+    try {                                                                                       \
+      return new CLASS(settings, host);                                                         \
+    } catch (const std::exception& e) {                                                         \
       host.log(::wind::sdk::LogLevel::error, std::string("cannot create plugin: ") + e.what()); \
-    } catch (...) {                                                                            \
-      host.log(::wind::sdk::LogLevel::error, "cannot create plugin");                          \
-    }                                                                                          \
-    return nullptr;                                                                            \
-  }                                                                                            \
-  const ::wind::sdk::PluginEntry entry = {::wind::sdk::kAbiVersion, ::wind::sdk::kSdkVersion,  \
-                                          ::wind::sdk::kBuildFingerprint, #NAME, &INFO_FN,     \
-                                          &create};                                            \
-  }                                                                                            \
+    } catch (...) {                                                                             \
+      host.log(::wind::sdk::LogLevel::error, "cannot create plugin");                           \
+    }                                                                                           \
+    return nullptr;                                                                             \
+  }                                                                                             \
+  const ::wind::sdk::PluginEntry entry = {::wind::sdk::kAbiVersion,                             \
+                                          ::wind::sdk::kSdkVersion,                             \
+                                          ::wind::sdk::kBuildFingerprint,                       \
+                                          #NAME,                                                \
+                                          &INFO_FN,                                             \
+                                          &create};                                             \
+  }                                                                                             \
   BOOST_DLL_ALIAS(wind_plugin_entry_detail::entry, wind_plugin_entry)

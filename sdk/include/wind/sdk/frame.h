@@ -92,8 +92,12 @@ class WIND_SDK_VISIBLE Reply {
 // ("mutual_users", "[…]"). Values are JSON text. Owned by the core.
 class AuthSnapshot {
  public:
-  void add(std::string field, std::string jsonValue) { fields_.emplace_back(std::move(field), std::move(jsonValue)); }
-  const std::vector<std::pair<std::string, std::string>>& fields() const noexcept { return fields_; }
+  void add(std::string field, std::string jsonValue) {
+    fields_.emplace_back(std::move(field), std::move(jsonValue));
+  }
+  const std::vector<std::pair<std::string, std::string>>& fields() const noexcept {
+    return fields_;
+  }
 
  private:
   std::vector<std::pair<std::string, std::string>> fields_;

@@ -21,8 +21,8 @@ struct HistoryEntry {
   MessageId id{};
   UserId author{};
   std::string content;
-  std::int64_t createdAt = 0;               // UTC µs since the epoch
-  std::optional<std::int64_t> editedAt;     // set once the message was edited
+  std::int64_t createdAt = 0;            // UTC µs since the epoch
+  std::optional<std::int64_t> editedAt;  // set once the message was edited
 };
 
 // Implemented by a plugin, registered with Host::provideHistory() during
@@ -34,7 +34,8 @@ class WIND_SDK_VISIBLE History {
   // The up-to-`count` newest messages between `a` and `b` (either order)
   // created strictly before `beforeMicros`, OLDEST FIRST. nullopt when the
   // storage failed (the caller answers 5000).
-  virtual std::optional<std::vector<HistoryEntry>> before(UserId a, UserId b, std::int64_t beforeMicros,
+  virtual std::optional<std::vector<HistoryEntry>> before(UserId a, UserId b,
+                                                          std::int64_t beforeMicros,
                                                           int count) const noexcept = 0;
 };
 
@@ -44,8 +45,8 @@ class WIND_SDK_VISIBLE History {
 inline std::string toChatPayload(std::string_view kind, const HistoryEntry& entry, RoomId room) {
   std::string out = "{\"type\":";
   json::appendQuoted(out, kind);
-  out += ",\"id\":\"" + toString(entry.id) + "\",\"user_id\":\"" + toString(entry.author) + "\",\"chat_id\":\"" +
-         toString(room) + "\",\"content\":";
+  out += ",\"id\":\"" + toString(entry.id) + "\",\"user_id\":\"" + toString(entry.author) +
+         "\",\"chat_id\":\"" + toString(room) + "\",\"content\":";
   json::appendQuoted(out, entry.content);
   out += ",\"created_at\":\"" + time::formatMicros(entry.createdAt) + '"';
   if (entry.editedAt) out += ",\"edited_at\":\"" + time::formatMicros(*entry.editedAt) + '"';

@@ -47,7 +47,8 @@ enum class Execution {
 struct TypeSpec {
   std::string type;  // the envelope "type" this plugin handles
   Execution execution = Execution::worker;
-  bool beforeAuth = false;  // delivered before the connection authenticated (heartbeat only, in practice)
+  bool beforeAuth =
+      false;  // delivered before the connection authenticated (heartbeat only, in practice)
 };
 
 struct PluginInfo {

@@ -37,7 +37,8 @@ struct SettingSpec {
 class Settings {
  public:
   Settings() = default;
-  explicit Settings(std::map<std::string, std::string, std::less<>> values) : values_(std::move(values)) {}
+  explicit Settings(std::map<std::string, std::string, std::less<>> values)
+      : values_(std::move(values)) {}
 
   bool has(std::string_view key) const { return values_.find(key) != values_.end(); }
 

@@ -93,15 +93,23 @@ class WIND_SDK_VISIBLE Storage {
   // not block and must not call write() or query(); Host::sendToUser,
   // Host::sendToConnection and DeferredReply are fine. The default (for
   // storages without a writer thread) runs write() and then `done` inline.
-  virtual void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept {
+  virtual void writeAsync(std::vector<Statement> statements,
+                          std::function<void(WriteResult)> done) noexcept {
     WriteResult result = write(statements);
     if (done) done(std::move(result));
   }
 };
 
-// Reads column `i` of `row` as an integer / string; throws std::bad_variant_access on type mismatch.
-inline std::int64_t integerAt(const Row& row, std::size_t i) { return std::get<std::int64_t>(row.at(i)); }
-inline const std::string& textAt(const Row& row, std::size_t i) { return std::get<std::string>(row.at(i)); }
-inline bool isNullAt(const Row& row, std::size_t i) { return std::holds_alternative<std::monostate>(row.at(i)); }
+// Reads column `i` of `row` as an integer / string; throws std::bad_variant_access on type
+// mismatch.
+inline std::int64_t integerAt(const Row& row, std::size_t i) {
+  return std::get<std::int64_t>(row.at(i));
+}
+inline const std::string& textAt(const Row& row, std::size_t i) {
+  return std::get<std::string>(row.at(i));
+}
+inline bool isNullAt(const Row& row, std::size_t i) {
+  return std::holds_alternative<std::monostate>(row.at(i));
+}
 
 }  // namespace wind::sdk

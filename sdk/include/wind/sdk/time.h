@@ -15,7 +15,7 @@ namespace wind::sdk::time {
 // Years outside 0…9999 are not representable on the wire; they are clamped.
 inline std::string formatMicros(std::int64_t micros) {
   using namespace std::chrono;
-  constexpr std::int64_t kMin = -62167219200LL * 1000000;          // 0000-01-01 00:00:00
+  constexpr std::int64_t kMin = -62167219200LL * 1000000;           // 0000-01-01 00:00:00
   constexpr std::int64_t kMax = 253402300799LL * 1000000 + 999999;  // 9999-12-31 23:59:59.999999
   if (micros < kMin) micros = kMin;
   if (micros > kMax) micros = kMax;
@@ -62,11 +62,13 @@ inline std::optional<std::int64_t> parseMicros(std::string_view text) noexcept {
     for (std::size_t i = at; i < at + width; ++i) out = out * 10 + (text[i] - '0');
     return out;
   };
-  const year_month_day date{year{static_cast<int>(number(0, 4))}, month{static_cast<unsigned>(number(5, 2))},
+  const year_month_day date{year{static_cast<int>(number(0, 4))},
+                            month{static_cast<unsigned>(number(5, 2))},
                             day{static_cast<unsigned>(number(8, 2))}};
   const std::int64_t hours = number(11, 2), minutes = number(14, 2), seconds = number(17, 2);
   if (!date.ok() || hours > 23 || minutes > 59 || seconds > 59) return std::nullopt;
-  const std::int64_t dayMicros = sys_days{date}.time_since_epoch().count() * std::int64_t{86400000000};
+  const std::int64_t dayMicros =
+      sys_days{date}.time_since_epoch().count() * std::int64_t{86400000000};
   return dayMicros + ((hours * 60 + minutes) * 60 + seconds) * 1000000 + number(20, 6);
 }
 

@@ -42,7 +42,8 @@ namespace wind::sdk::testing {
 class FakeStorage final : public Storage {
  public:
   FakeStorage() {
-    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) throw std::runtime_error("cannot open :memory:");
+    if (sqlite3_open(":memory:", &db_) != SQLITE_OK)
+      throw std::runtime_error("cannot open :memory:");
   }
   ~FakeStorage() override { sqlite3_close(db_); }
   FakeStorage(const FakeStorage&) = delete;
@@ -52,7 +53,8 @@ class FakeStorage final : public Storage {
   // transaction, as the server does before create(). Throws on failure.
   void migrate(const PluginInfo& info) {
     std::vector<Migration> sorted = info.migrations;
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto& a, const auto& b) { return a.version < b.version; });
     std::lock_guard lock(mutex_);
     for (const Migration& migration : sorted) {
       const std::string sql = "BEGIN;" + migration.sql + ";COMMIT;";
@@ -61,7 +63,8 @@ class FakeStorage final : public Storage {
         std::string why = message ? message : "unknown";
         sqlite3_free(message);
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw std::runtime_error("migration " + std::to_string(migration.version) + " failed: " + why);
+        throw std::runtime_error("migration " + std::to_string(migration.version) +
+                                 " failed: " + why);
       }
     }
   }
@@ -123,7 +126,8 @@ class FakeStorage final : public Storage {
     return runLocked(statements);
   }
 
-  void writeAsync(std::vector<Statement> statements, std::function<void(WriteResult)> done) noexcept override {
+  void writeAsync(std::vector<Statement> statements,
+                  std::function<void(WriteResult)> done) noexcept override {
     {
       std::lock_guard lock(mutex_);
       ++writes_;
@@ -176,11 +180,18 @@ class FakeStorage final : public Storage {
   static StorageError errorOf(int code, sqlite3* db) {
     StorageError::Kind kind = StorageError::Kind::other;
     switch (code & 0xFF) {
-      case SQLITE_CONSTRAINT: kind = StorageError::Kind::constraint; break;
+      case SQLITE_CONSTRAINT:
+        kind = StorageError::Kind::constraint;
+        break;
       case SQLITE_BUSY:
-      case SQLITE_LOCKED: kind = StorageError::Kind::busy; break;
-      case SQLITE_FULL: kind = StorageError::Kind::full; break;
-      default: break;
+      case SQLITE_LOCKED:
+        kind = StorageError::Kind::busy;
+        break;
+      case SQLITE_FULL:
+        kind = StorageError::Kind::full;
+        break;
+      default:
+        break;
     }
     return {kind, sqlite3_errmsg(db)};
   }
@@ -197,7 +208,8 @@ class FakeStorage final : public Storage {
         rc = sqlite3_bind_double(stmt, at, *real);
       } else {
         const auto& text = std::get<std::string>(params[i]);
-        rc = sqlite3_bind_text(stmt, at, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(stmt, at, text.data(), static_cast<int>(text.size()),
+                               SQLITE_TRANSIENT);
       }
       if (rc != SQLITE_OK) return false;
     }
@@ -209,12 +221,19 @@ class FakeStorage final : public Storage {
     const int columns = sqlite3_column_count(stmt);
     for (int c = 0; c < columns; ++c) {
       switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_INTEGER: row.emplace_back(std::int64_t{sqlite3_column_int64(stmt, c)}); break;
-        case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(stmt, c)); break;
-        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER:
+          row.emplace_back(std::int64_t{sqlite3_column_int64(stmt, c)});
+          break;
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(stmt, c));
+          break;
+        case SQLITE_NULL:
+          row.emplace_back(std::monostate{});
+          break;
         default: {
           const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-          row.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+          row.emplace_back(
+              std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
         }
       }
     }
@@ -228,7 +247,8 @@ class FakeStorage final : public Storage {
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return errorOf(rc, db_);
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owner(stmt, &sqlite3_finalize);
-    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt) || !bind(stmt, params)) {
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt) ||
+        !bind(stmt, params)) {
       return {StorageError::Kind::other, "parameter count mismatch"};
     }
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -304,7 +324,8 @@ class FakeHost final : public Host {
   // Test setup -------------------------------------------------------------
 
   // Adds an active user; id 0 picks the next id from nextId().
-  User addUser(std::string name, std::uint64_t id = 0, std::optional<std::string> profile = std::nullopt) {
+  User addUser(std::string name, std::uint64_t id = 0,
+               std::optional<std::string> profile = std::nullopt) {
     User user{UserId{id == 0 ? nextId() : id}, std::move(name), std::move(profile)};
     std::lock_guard lock(mutex_);
     users_[value(user.id)] = user;
@@ -381,7 +402,8 @@ class FakeHost final : public Host {
   void sendToConnection(ConnectionId connection, std::string_view type,
                         std::string_view payloadJson) noexcept override {
     std::lock_guard lock(mutex_);
-    sent_.push_back({connection, std::nullopt, std::nullopt, std::string(type), std::string(payloadJson)});
+    sent_.push_back(
+        {connection, std::nullopt, std::nullopt, std::string(type), std::string(payloadJson)});
   }
   void sendToUser(UserId user, std::string_view type, std::string_view payloadJson,
                   std::optional<ConnectionId> except = std::nullopt) noexcept override {
@@ -447,7 +469,8 @@ class FakeHost final : public Host {
   // User names are ASCII (PROTOCOL.md §2), so ASCII case folding is enough.
   static bool equalIgnoringCase(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
            });
   }
 
@@ -470,8 +493,8 @@ class FakeHost final : public Host {
 class FakeReply final : public Reply {
  public:
   struct Frame {
-    std::string type;     // "error" for error()
-    std::string payload;  // the payload JSON text; the reason for error()
+    std::string type;               // "error" for error()
+    std::string payload;            // the payload JSON text; the reason for error()
     std::optional<ErrorCode> code;  // set for error()
   };
 
