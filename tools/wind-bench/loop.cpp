@@ -110,7 +110,11 @@ void Loop::flushDirty() {
 
 void Loop::resume(WsConn& conn) {
   conn.pauseReading(false);
-  if (conn.state() != WsConn::State::closed && !conn.readAvailable()) drop(conn);
+  // The epoll registration is edge-triggered and a paused connection ignored
+  // its events: an end (EOF, or the reset a server sends a reader it cut)
+  // that arrived meanwhile raises no new event, so read until the socket
+  // says it would block.
+  if (conn.state() != WsConn::State::closed && !conn.readAvailable(true)) drop(conn);
 }
 
 bool Loop::runUntil(const std::function<bool()>& done, std::int64_t deadlineNs,

@@ -106,7 +106,7 @@ bool WsConn::flush() {
   return true;
 }
 
-bool WsConn::readAvailable() {
+bool WsConn::readAvailable(bool untilWouldBlock) {
   if (state_ == State::connecting) {
     if (!onConnected()) return false;
   }
@@ -119,7 +119,7 @@ bool WsConn::readAvailable() {
       const bool ok = state_ == State::upgrading ? parseUpgrade() : parseFrames();
       if (!ok) return false;
       if (paused_) return true;
-      if (static_cast<std::size_t>(n) < kReadChunk) return true;
+      if (static_cast<std::size_t>(n) < kReadChunk && !untilWouldBlock) return true;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

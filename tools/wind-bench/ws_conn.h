@@ -39,8 +39,10 @@ class WsConn final {
   void sendText(std::string_view text);
   // Writes what is queued; returns false when the socket failed.
   bool flush();
-  // Reads and dispatches every complete frame; returns false when the socket closed.
-  bool readAvailable();
+  // Reads and dispatches every complete frame; returns false when the socket
+  // closed. Stops at a short read unless `untilWouldBlock` (then only at
+  // EAGAIN, which also surfaces an end that is already pending).
+  bool readAvailable(bool untilWouldBlock = false);
   void close();
 
   // Slow-reader support: a paused connection leaves its bytes in the kernel.
