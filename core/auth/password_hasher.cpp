@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 #include <stdexcept>
 
@@ -20,10 +21,10 @@ PasswordCost PasswordCost::minimum() noexcept {
 }
 
 PasswordHasher::PasswordHasher(PasswordCost cost, HasherLimits limits)
-    : cost_(cost), maxQueued_(limits.maxQueued) {
+    : cost_(cost), maxQueued_(limits.maxQueued), rescueAfter_(limits.rescueAfter) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
-  const unsigned threads = limits.threads == 0 ? 1 : limits.threads;
-  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  for (unsigned i = 0; i < limits.threads; ++i) workers_.emplace_back([this] { work(); });
+  workers_.emplace_back([this] { rescue(); });
 }
 
 PasswordHasher::~PasswordHasher() {
@@ -32,6 +33,7 @@ PasswordHasher::~PasswordHasher() {
     stopping_ = true;
   }
   ready_.notify_all();
+  rescueReady_.notify_all();
   for (auto& worker : workers_) worker.join();
 }
 
@@ -78,34 +80,71 @@ bool PasswordHasher::tryPost(std::function<void()> job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || jobs_.size() >= maxQueued_) return false;
-    jobs_.push_back(std::move(job));
+    jobs_.push_back({std::move(job), std::chrono::steady_clock::now()});
   }
   ready_.notify_one();
+  rescueReady_.notify_one();
   return true;
 }
 
-void PasswordHasher::work() {
-  // Hashing is the one CPU-heavy job the server runs on request. At the
-  // lowest priority a login storm takes only the CPU that chat traffic
-  // leaves idle, so it cannot move message latency; logins wait instead.
-  // SCHED_IDLE is what does it: a waking event loop preempts an idle-class
-  // thread at once, where nice 19 alone still let a hash run out its slice
-  // (DM p99 +93–169 % in a storm, against +1–4 %; PERFORMANCE.md, T6). Nice
-  // 19 stays for kernels that refuse SCHED_IDLE. Lowering one's own
-  // priority needs no privilege.
+void PasswordHasher::runUnlocked(std::unique_lock<std::mutex>& lock, Job job) {
+  lock.unlock();
+  job.run();
+  lock.lock();
+}
+
+namespace {
+
+// Raising one's own nice value, and entering SCHED_IDLE, need no privilege.
+void lowerPriority(bool idleClass) {
   [[maybe_unused]] const int ignored =
-      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kHashNice);
+      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), PasswordHasher::kHashNice);
+  if (!idleClass) return;
   const sched_param none{};
   (void)::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &none);
+}
+
+}  // namespace
+
+void PasswordHasher::work() {
+  // Hashing is the one CPU-heavy job the server runs on request. In the idle
+  // class a waking event loop preempts a hash at once, where nice 19 alone
+  // still let it run out its slice (DM p99 +93–169 % in a login storm,
+  // against +1–4 %; PERFORMANCE.md, optimization 6).
+  lowerPriority(true);
   std::unique_lock lock(mutex_);
   for (;;) {
     ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
     if (jobs_.empty()) return;
-    auto job = std::move(jobs_.front());
+    Job job = std::move(jobs_.front());
     jobs_.pop_front();
-    lock.unlock();
-    job();
-    lock.lock();
+    runUnlocked(lock, std::move(job));
+    lastIdleFinish_ = std::chrono::steady_clock::now();
+  }
+}
+
+void PasswordHasher::rescue() {
+  // Normal class, nice 19: under CPU pressure from other work it still gets
+  // a share. It steps in only when the idle-class workers finished nothing
+  // for `rescueAfter` while a job waited that long: starved, not merely
+  // busy. In a login storm with CPU to spare they finish a hash every few
+  // tens of milliseconds, and the rescue worker stays out of the loop's way.
+  lowerPriority(false);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (jobs_.empty()) {
+      if (stopping_) return;
+      rescueReady_.wait(lock);
+      continue;
+    }
+    const auto due = std::max(jobs_.front().queued, lastIdleFinish_) + rescueAfter_;
+    if (!stopping_ && std::chrono::steady_clock::now() < due) {
+      rescueReady_.wait_until(lock, due);
+      continue;
+    }
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    runUnlocked(lock, std::move(job));
   }
 }
 

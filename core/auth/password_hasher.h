@@ -1,9 +1,18 @@
 #pragma once
 // argon2id password hashing (libsodium crypto_pwhash_str) on a small bounded
-// worker pool: at most `threads` hashes run at once and at most `maxQueued`
-// wait, so a login storm costs bounded CPU and memory and callers beyond the
-// bound are refused at once (the HTTP layer answers 503) instead of piling up.
+// worker pool: at most `threads` + 1 hashes run at once and at most
+// `maxQueued` wait, so a login storm costs bounded CPU and memory and callers
+// beyond the bound are refused at once (the HTTP layer answers 503) instead
+// of piling up.
+//
+// The `threads` workers run in the SCHED_IDLE class: they take only CPU that
+// nothing else wants, so a login storm cannot delay chat traffic. Should
+// other work keep the CPU busy, they would barely run at all; when they
+// finished nothing for `rescueAfter` while a job waited that long, one
+// rescue worker in the normal class (at nice 19) takes the waiting jobs, so
+// logins slow down but do not stall.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -27,14 +36,15 @@ struct PasswordCost {
 };
 
 struct HasherLimits {
-  unsigned threads = 2;
+  unsigned threads = 2;  // idle-class workers; 0: only the rescue worker (tests)
   std::size_t maxQueued = 64;
+  std::chrono::milliseconds rescueAfter{1000};
 };
 
 class PasswordHasher {
  public:
-  // The workers' nice value (the lowest), set by each worker on itself along
-  // with the SCHED_IDLE policy.
+  // Every worker's nice value (the lowest), set by each worker on itself;
+  // all but the rescue worker also take the SCHED_IDLE policy.
   static constexpr int kHashNice = 19;
 
   enum class Verdict { match, mismatch, busy };
@@ -59,14 +69,25 @@ class PasswordHasher {
   std::string hashNow(std::string_view password) const;
 
  private:
+  struct Job {
+    std::function<void()> run;
+    std::chrono::steady_clock::time_point queued;
+  };
+
   bool tryPost(std::function<void()> job);
   void work();
+  void rescue();
+  // Runs `job` with the lock released; returns with it held again.
+  static void runUnlocked(std::unique_lock<std::mutex>& lock, Job job);
 
   const PasswordCost cost_;
   const std::size_t maxQueued_;
+  const std::chrono::milliseconds rescueAfter_;
   std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> jobs_;
+  std::condition_variable ready_;        // a job was queued, or stopping
+  std::condition_variable rescueReady_;  // the same, for the rescue worker
+  std::deque<Job> jobs_;
+  std::chrono::steady_clock::time_point lastIdleFinish_{};  // an idle-class worker's last job
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -26,8 +26,8 @@ TEST(PasswordHasher, HashVerifiesAndRejectsOtherPasswords) {
 }
 
 // Threads of this process at nice `nice` (field 19 of /proc/self/task/*/stat)
-// and in the SCHED_IDLE class (field 41, the policy).
-int threadsAtIdlePriority(int nice) {
+// and with scheduling policy `policy` (field 41).
+int threadsAt(int nice, int policy) {
   int count = 0;
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
     std::ifstream in(task.path() / "stat");
@@ -38,7 +38,7 @@ int threadsAtIdlePriority(int nice) {
     for (int i = 3; i <= 41 && fields >> field; ++i) {
       if (i == 19) niceField = field;
     }
-    if (niceField == std::to_string(nice) && field == std::to_string(SCHED_IDLE)) ++count;
+    if (niceField == std::to_string(nice) && field == std::to_string(policy)) ++count;
   }
   return count;
 }
@@ -46,14 +46,32 @@ int threadsAtIdlePriority(int nice) {
 TEST(PasswordHasher, WorkersRunAtTheLowestPriority) {
   if (::getpriority(PRIO_PROCESS, 0) == PasswordHasher::kHashNice)
     GTEST_SKIP() << "the test itself runs at nice 19";
-  const int before = threadsAtIdlePriority(PasswordHasher::kHashNice);
+  constexpr int kNice = PasswordHasher::kHashNice;
+  const int idleBefore = threadsAt(kNice, SCHED_IDLE);
+  const int normalBefore = threadsAt(kNice, SCHED_OTHER);
   PasswordHasher hasher(PasswordCost::minimum(), {.threads = 3, .maxQueued = 8});
   ASSERT_TRUE(hasher.hash("warm up"));
-  // Each worker lowers itself when it starts; give the other two a moment.
-  for (int i = 0; i < 200 && threadsAtIdlePriority(PasswordHasher::kHashNice) < before + 3; ++i) {
+  // Each worker lowers itself when it starts; give the others a moment.
+  for (int i = 0; i < 200 && (threadsAt(kNice, SCHED_IDLE) < idleBefore + 3 ||
+                              threadsAt(kNice, SCHED_OTHER) < normalBefore + 1);
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_EQ(threadsAtIdlePriority(PasswordHasher::kHashNice), before + 3);
+  EXPECT_EQ(threadsAt(kNice, SCHED_IDLE), idleBefore + 3);     // the idle-class workers
+  EXPECT_EQ(threadsAt(kNice, SCHED_OTHER), normalBefore + 1);  // the rescue worker
+}
+
+TEST(PasswordHasher, TheRescueWorkerTakesAJobNobodyElseReached) {
+  // No idle-class workers at all: the job is done only if the rescue worker
+  // takes it once it waited rescueAfter.
+  const auto rescueAfter = std::chrono::milliseconds(100);
+  PasswordHasher hasher(PasswordCost::minimum(),
+                        {.threads = 0, .maxQueued = 8, .rescueAfter = rescueAfter});
+  const auto start = std::chrono::steady_clock::now();
+  const auto hash = hasher.hash("stalled");
+  ASSERT_TRUE(hash);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, rescueAfter);
+  EXPECT_EQ(hasher.verify(*hash, "stalled").verdict, PasswordHasher::Verdict::match);
 }
 
 TEST(PasswordHasher, SaltsEachHash) {
