@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "fixture.h"
+#include "frames.h"
 #include "private_postgres.h"
 #include "private_redis.h"
 
@@ -21,20 +22,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr auto kQuiet = 300ms;
-
-std::string sendFrame(const std::string& room, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" +
-         content + R"("}})";
-}
-
-std::string editFrame(const std::string& room, const std::string& id, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"edit","chat_id":")" + room + R"(","id":")" + id +
-         R"(","content":")" + content + R"("}})";
-}
-
-std::string loadFrame(const std::string& room) {
-  return R"({"type":"load","payload":{"type":"chat","load_id":")" + room + R"("}})";
-}
 
 // The payloads of a chat frame's `type` and `content`, checked together.
 void expectChat(Ws& socket, const std::string& type, const std::string& content) {
@@ -184,7 +171,7 @@ TEST_F(ClusterTest, ThreeNodesDeliverEachEventOnceAndSurviveANodeAndRedisGoingAw
   awaitPresence(alice.id, 1);
   awaitPresence(bob.id, 2);
   awaitPresence(bob.id, 3);
-  const std::string room = std::to_string(std::stoull(alice.id) ^ std::stoull(bob.id));
+  const std::string room = roomOf(alice, bob);
 
   // Friends: the request reaches both of Bob's devices, the answer Alice and Bob's other device.
   a->send(R"({"type":"mutual_users","payload":{"type":"request","id":")" + bob.id + R"("}})");

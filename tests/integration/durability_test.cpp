@@ -16,20 +16,12 @@
 #include <thread>
 
 #include "fixture.h"
+#include "frames.h"
 
 namespace wind::itest {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string roomOf(const Account& a, const Account& b) {
-  return std::to_string(std::stoull(a.id) ^ std::stoull(b.id));
-}
-
-std::string sendFrame(const std::string& room, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" +
-         content + R"("}})";
-}
 
 // The chat payloads of one `load` of `room` (count 100), until the end marker.
 std::vector<Poco::JSON::Object::Ptr> loadRoom(Ws& socket, const std::string& room) {

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "fixture.h"
+#include "frames.h"
 
 namespace wind::itest {
 namespace {
@@ -149,15 +150,6 @@ void replaceInFile(const fs::path& path, const std::string& from, const std::str
   ASSERT_NE(at, std::string::npos) << from << " not in " << path;
   content.replace(at, from.size(), to);
   std::ofstream(path, std::ios::trunc) << content;
-}
-
-std::string roomOf(const Account& a, const Account& b) {
-  return std::to_string(std::stoull(a.id) ^ std::stoull(b.id));
-}
-
-std::string sendFrame(const std::string& room, const std::string& content) {
-  return R"({"type":"chat","payload":{"type":"send","chat_id":")" + room + R"(","content":")" +
-         content + R"("}})";
 }
 
 // Waits for the chat message with `content` on `socket`; returns its id.
