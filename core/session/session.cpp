@@ -21,6 +21,9 @@ constexpr int kMaxRefusedAuths = 3;
 // rate limited, so without a bound a client could grow this queue without
 // limit while a handler blocks on storage.
 constexpr std::size_t kMaxPendingSteps = 4096;
+// Frames held behind pipelined answers still deferred. Past it, a
+// connection's pipelined frames wait their turn like any other.
+constexpr std::size_t kMaxHeldFrames = 1024;
 
 std::string errorFrame(ErrorCode code, std::string_view reason,
                        std::optional<std::string_view> nonce) {
@@ -67,14 +70,22 @@ struct DeferTarget {
   sdk::ConnectionId connection;
   const dispatch::Route& route;
   std::string_view type;
+  dispatch::AnswerOrder::Id answer;  // its reserved place when pipelined, else 0
 
   dispatch::DeferredDone operator()() const {
     return [&transport = transport, connection = connection, &route = route,
-            type = std::string(type)](dispatch::HandlerOutcome outcome) {
-      postToSession(transport, connection, FrameDone{&route, type, std::move(outcome)});
+            type = std::string(type), answer = answer](dispatch::HandlerOutcome outcome) {
+      postToSession(transport, connection, FrameDone{&route, type, std::move(outcome), answer});
     };
   }
 };
+
+// Frames of a pipelined type handled on the loop may overlap one another
+// (sdk::TypeSpec::pipelined); on a worker they run one after the other.
+dispatch::Strand::Lane laneOf(const dispatch::Route* route) {
+  if (route == nullptr || !route->spec.pipelined) return nullptr;
+  return route->spec.execution == sdk::Execution::worker ? nullptr : route;
+}
 
 }  // namespace
 
@@ -150,6 +161,7 @@ void Session::onClosed() {
   if (context_.logger.debug()) context_.logger.debug("session: closed " + who());
   closing_ = true;
   strand_.clear();
+  answers_.clear();
   if (user_) context_.registry.remove(id_, *user_);
 }
 
@@ -163,47 +175,64 @@ bool Session::admit(std::optional<std::string_view> nonce) {
 }
 
 void Session::queueFrame(const FrameRef& frame) {
-  // Fast path: nothing of this connection is pending, so the frame is
-  // handled (or handed to a worker) straight from the message buffer.
-  if (strand_.idle()) {
-    strand_.runNow([&] { return processFrame(frame); });
+  const dispatch::Route* route = context_.routes.find(frame.type);
+  // A connection that piled up too many answers loses its pipelining until
+  // they are out.
+  const dispatch::Strand::Lane lane =
+      answers_.heldFrames() < kMaxHeldFrames ? laneOf(route) : nullptr;
+  // Fast path: nothing holds the frame back, so it is handled (or handed
+  // to a worker) straight from the message buffer.
+  if (strand_.admits(lane)) {
+    strand_.runNow(lane, [&] { return processFrame(lane, route, frame); });
     return;
   }
   if (!roomToQueue()) return;
-  strand_.push([this, owned = OwnedFrame(frame)] { return processFrame(owned.ref()); });
+  strand_.push(lane, [this, lane, route, owned = OwnedFrame(frame)] {
+    return processFrame(lane, route, owned.ref());
+  });
 }
 
-bool Session::processFrame(const FrameRef& frame) {
-  // Runs when the frame reaches the head of the strand, so it sees the auth
-  // state left by every earlier frame (an `auth` just before it included).
-  const dispatch::Route* route = context_.routes.find(frame.type);
+Session::Outcome Session::processFrame(dispatch::Strand::Lane lane, const dispatch::Route* route,
+                                       const FrameRef& frame) {
+  // Runs when the frame may start, so it sees the auth state left by every
+  // earlier frame (an `auth` just before it included).
   const bool heartbeat = frame.type == kHeartbeat;
   if (!user_ && !heartbeat && !(route && route->spec.beforeAuth)) {
     write(errorFrame(ErrorCode::authRequired, "Authentication required.", frame.nonce));
-    return true;
+    return Outcome::finished;
   }
   if (!route) {
     // The heartbeat echo is a session rule; without a heartbeat plugin the
     // core answers it itself.
     write(heartbeat ? dispatch::makeFrame(kHeartbeat, frame.payload, frame.nonce)
                     : errorFrame(ErrorCode::invalidRequest, "Unknown type.", frame.nonce));
-    return true;
+    return Outcome::finished;
   }
   if (route->spec.execution == sdk::Execution::worker) return submitToWorker(*route, frame);
-  const sdk::Request request{id_, user_.value_or(sdk::UserId{0}), user_.has_value(), frame.type,
-                             frame.payload};
-  const DeferTarget target{context_.transport, id_, *route, frame.type};
-  const dispatch::DeferredBinder bind = std::cref(target);
-  const dispatch::HandlerOutcome outcome =
-      dispatch::runHandler(*route, request, frame.nonce, &bind);
-  // A deferred answer keeps the strand in flight until finishFrame().
-  if (outcome.deferred) return false;
-  if (!outcome.status.ok) reportFailure(route->pluginName, frame.type, outcome.status.message);
-  write(outcome.frames);
-  return true;
+  return runOnLoop(lane != nullptr, *route, frame);
 }
 
-bool Session::submitToWorker(const dispatch::Route& route, const FrameRef& frame) {
+Session::Outcome Session::runOnLoop(bool pipelined, const dispatch::Route& route,
+                                    const FrameRef& frame) {
+  const sdk::Request request{id_, user_.value_or(sdk::UserId{0}), user_.has_value(), frame.type,
+                             frame.payload};
+  const DeferTarget target{context_.transport, id_, route, frame.type,
+                           pipelined ? answers_.nextId() : 0};
+  const dispatch::DeferredBinder bind = std::cref(target);
+  dispatch::HandlerOutcome outcome = dispatch::runHandler(route, request, frame.nonce, &bind);
+  if (outcome.deferred) {
+    // Later frames wait for finishFrame(), except pipelined ones, which
+    // start now; this answer's place among theirs is kept.
+    if (!pipelined) return Outcome::waiting;
+    answers_.reserve();
+    return Outcome::overlapping;
+  }
+  if (!outcome.status.ok) reportFailure(route.pluginName, frame.type, outcome.status.message);
+  write(std::move(outcome.frames));
+  return Outcome::finished;
+}
+
+Session::Outcome Session::submitToWorker(const dispatch::Route& route, const FrameRef& frame) {
   gateway::Transport& transport = context_.transport;
   const sdk::ConnectionId connection = id_;
   const sdk::UserId user = user_.value_or(sdk::UserId{0});
@@ -214,7 +243,7 @@ bool Session::submitToWorker(const dispatch::Route& route, const FrameRef& frame
         try {
           const FrameRef ref = owned.ref();
           const sdk::Request request{connection, user, authenticated, ref.type, ref.payload};
-          const DeferTarget target{transport, connection, route, owned.type};
+          const DeferTarget target{transport, connection, route, owned.type, 0};
           const dispatch::DeferredBinder bind = std::cref(target);
           done.outcome = dispatch::runHandler(route, request, ref.nonce, &bind);
           // The deferred answer posts its own completion.
@@ -232,9 +261,9 @@ bool Session::submitToWorker(const dispatch::Route& route, const FrameRef& frame
         }
         postToSession(transport, connection, std::move(done));
       });
-  if (queued) return false;
+  if (queued) return Outcome::waiting;
   write(errorFrame(ErrorCode::internal, dispatch::kInternalErrorReason, frame.nonce));
-  return true;
+  return Outcome::finished;
 }
 
 void Session::finishFrame(FrameDone done) {
@@ -247,25 +276,31 @@ void Session::finishFrame(FrameDone done) {
           errorFrame(ErrorCode::internal, dispatch::kInternalErrorReason, std::nullopt));
     }
   }
-  write(done.outcome.frames);
-  if (!closing_) strand_.done();
+  if (done.answer == 0) {
+    write(std::move(done.outcome.frames));
+    if (!closing_) strand_.done();
+    return;
+  }
+  answers_.fill(done.answer, std::move(done.outcome.frames),
+                [this](const std::string& frame) { sendNow(frame); });
+  if (!closing_) strand_.overlapDone();
 }
 
 void Session::queueAuth(std::string_view payload, std::optional<std::string_view> nonce) {
   if (!roomToQueue()) return;
   std::optional<std::string> token = dispatch::stringMember(payload, "auth");
   std::optional<std::string> ownedNonce = nonce ? std::optional<std::string>(*nonce) : std::nullopt;
-  strand_.push([this, token = std::move(token), ownedNonce = std::move(ownedNonce)] {
+  strand_.push(nullptr, [this, token = std::move(token), ownedNonce = std::move(ownedNonce)] {
     return beginAuth(token, ownedNonce);
   });
 }
 
-bool Session::beginAuth(const std::optional<std::string>& token,
-                        const std::optional<std::string>& nonce) {
+Session::Outcome Session::beginAuth(const std::optional<std::string>& token,
+                                    const std::optional<std::string>& nonce) {
   if (!token) {
     refuseAuth(errorFrame(ErrorCode::invalidRequest, "Auth payload needs a string \"auth\".",
                           viewOf(nonce)));
-    return true;
+    return Outcome::finished;
   }
   // The token check blocks on storage, so it runs on a worker; the strand
   // keeps later frames of this connection waiting for its outcome.
@@ -275,9 +310,9 @@ bool Session::beginAuth(const std::optional<std::string>& token,
         AuthDone done = checkAuth(context, current, token, viewOf(nonce));
         postToSession(context.transport, connection, std::move(done));
       });
-  if (queued) return false;
+  if (queued) return Outcome::waiting;
   write(errorFrame(ErrorCode::internal, dispatch::kInternalErrorReason, viewOf(nonce)));
-  return true;
+  return Outcome::finished;
 }
 
 void Session::finishAuth(AuthDone done) {
@@ -286,7 +321,7 @@ void Session::finishAuth(AuthDone done) {
     refuseAuth(std::move(done.frame));
   } else if (!done.failure.empty()) {
     reportFailure("(auth contributor)", kAuth, done.failure);
-    write(done.frame);
+    write(std::move(done.frame));
   } else if (!context_.registry.add(id_, done.identity->user, done.identity->tokenHash)) {
     // Logged out while the token was being checked.
     closeWith(4002, "Token revoked.");
@@ -294,14 +329,14 @@ void Session::finishAuth(AuthDone done) {
   } else {
     user_ = done.identity->user;
     if (context_.logger.debug()) context_.logger.debug("session: authenticated " + who());
-    write(done.frame);
+    write(std::move(done.frame));
   }
   if (!closing_) strand_.done();
 }
 
 void Session::refuseAuth(std::string frame) {
   context_.counters.authRefused.fetch_add(1, std::memory_order_relaxed);
-  write(frame);
+  write(std::move(frame));
   if (++refusedAuths_ >= kMaxRefusedAuths)
     closeWith(4002, "Too many failed authentication attempts.");
 }
@@ -319,9 +354,9 @@ void Session::emit(std::string frame) {
   // Answers decided on arrival still queue behind the replies of earlier
   // frames (PROTOCOL.md §3.1 rule 4).
   if (!roomToQueue()) return;
-  strand_.push([this, frame = std::move(frame)] {
-    write(frame);
-    return true;
+  strand_.push(nullptr, [this, frame = std::move(frame)]() mutable {
+    write(std::move(frame));
+    return Outcome::finished;
   });
 }
 
@@ -331,18 +366,28 @@ bool Session::roomToQueue() {
   return false;
 }
 
-void Session::write(const std::string& frame) {
+void Session::write(std::string frame) {
+  if (closing_) return;
+  if (answers_.holding()) {
+    answers_.hold(std::move(frame));
+    return;
+  }
+  sendNow(frame);
+}
+
+void Session::write(std::vector<std::string> frames) {
+  for (std::string& frame : frames) write(std::move(frame));
+}
+
+void Session::sendNow(const std::string& frame) {
   if (closing_) return;
   if (context_.wire != nullptr) context_.wire->frameOut(frame);
   if (!link_.sendText(frame)) {
     // The link closed the connection (outbound queue over its bound).
     closing_ = true;
     strand_.clear();
+    answers_.clear();
   }
-}
-
-void Session::write(const std::vector<std::string>& frames) {
-  for (const std::string& frame : frames) write(frame);
 }
 
 void Session::closeAfterQueued(std::uint16_t code, std::string reason) {
@@ -350,9 +395,9 @@ void Session::closeAfterQueued(std::uint16_t code, std::string reason) {
   // before the close; frames arriving meanwhile are ignored.
   if (closing_ || draining_) return;
   draining_ = true;
-  strand_.push([this, code, reason = std::move(reason)] {
+  strand_.push(nullptr, [this, code, reason = std::move(reason)] {
     closeWith(code, reason);
-    return true;
+    return Outcome::finished;
   });
 }
 
@@ -360,6 +405,7 @@ void Session::closeWith(std::uint16_t code, std::string_view reason) {
   if (closing_) return;
   closing_ = true;
   strand_.clear();
+  answers_.clear();
   if (context_.logger.debug()) {
     context_.logger.debug("session: closing " + who() + " code=" + std::to_string(code) +
                           " reason=" + std::string(reason));

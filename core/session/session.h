@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "auth/identity.h"
+#include "dispatch/answer_order.h"
 #include "dispatch/envelope.h"
 #include "dispatch/reply.h"
 #include "dispatch/routes.h"
@@ -68,11 +69,12 @@ struct SessionLimits {
   unsigned framesBurst;
 };
 
-// The result of a frame handled on a worker, and of an auth check.
+// The result of a frame handled on a worker (or deferred), and of an auth check.
 struct FrameDone {
   const dispatch::Route* route = nullptr;
   std::string type;
   dispatch::HandlerOutcome outcome;
+  dispatch::AnswerOrder::Id answer = 0;  // the reserved place of a pipelined answer; 0 for none
 };
 struct AuthDone {
   std::optional<auth::Identity> identity;  // set when accepted
@@ -111,20 +113,26 @@ class Session final : public gateway::ConnectionHandler {
     std::optional<std::string> nonce;
   };
 
+  using Outcome = dispatch::Strand::Outcome;
+
   bool admit(std::optional<std::string_view> nonce);
   void queueFrame(const FrameRef& frame);
-  bool processFrame(const FrameRef& frame);
-  bool submitToWorker(const dispatch::Route& route, const FrameRef& frame);
+  Outcome processFrame(dispatch::Strand::Lane lane, const dispatch::Route* route,
+                       const FrameRef& frame);
+  Outcome runOnLoop(bool pipelined, const dispatch::Route& route, const FrameRef& frame);
+  Outcome submitToWorker(const dispatch::Route& route, const FrameRef& frame);
   void queueAuth(std::string_view payload, std::optional<std::string_view> nonce);
-  bool beginAuth(const std::optional<std::string>& token, const std::optional<std::string>& nonce);
+  Outcome beginAuth(const std::optional<std::string>& token,
+                    const std::optional<std::string>& nonce);
   void refuseAuth(std::string frame);
   void reportFailure(const std::string& pluginName, std::string_view type,
                      const std::string& message);
   void armDeadline();
   void emit(std::string frame);
   bool roomToQueue();
-  void write(const std::string& frame);
-  void write(const std::vector<std::string>& frames);
+  void write(std::string frame);
+  void write(std::vector<std::string> frames);
+  void sendNow(const std::string& frame);
   void closeAfterQueued(std::uint16_t code, std::string reason);
   void closeWith(std::uint16_t code, std::string_view reason);
   // "connection=<id> user=<id or ->" for every log line about this connection.
@@ -135,6 +143,7 @@ class Session final : public gateway::ConnectionHandler {
   const sdk::ConnectionId id_;
   const std::chrono::milliseconds heartbeatTimeout_;
   dispatch::Strand strand_;
+  dispatch::AnswerOrder answers_;  // in order behind pipelined answers still deferred
   TokenBucket bucket_;
   RefusalWindow refusals_;
   std::optional<sdk::UserId> user_;

@@ -99,6 +99,9 @@ class SessionTest : public ::testing::Test {
     route("later", later_, sdk::Execution::eventLoop);
     route("later_worker", later_, sdk::Execution::worker);
     route("dropped", dropped_, sdk::Execution::eventLoop);
+    route("piped", later_, sdk::Execution::eventLoop, false, true);
+    route("piped_mixed", mixed_, sdk::Execution::eventLoop, false, true);
+    route("piped_worker", later_, sdk::Execution::worker, false, true);
     logger_.setChannel(channel_);
     logger_.setLevel(Poco::Message::PRIO_INFORMATION);
   }
@@ -114,9 +117,9 @@ class SessionTest : public ::testing::Test {
   }
 
   void route(std::string type, TestPlugin& plugin, sdk::Execution execution,
-             bool beforeAuth = false) {
-    routes_.add(
-        dispatch::Route{"test_" + type, sdk::TypeSpec{type, execution, beforeAuth}, &plugin});
+             bool beforeAuth = false, bool pipelined = false) {
+    routes_.add(dispatch::Route{"test_" + type,
+                                sdk::TypeSpec{type, execution, beforeAuth, pipelined}, &plugin});
   }
 
   Conn& open() {
@@ -192,6 +195,13 @@ class SessionTest : public ::testing::Test {
     hold(reply.defer());
     return sdk::Status::success();
   }};
+  // Answers "now" at once with "now"; defers anything else like later_.
+  TestPlugin mixed_{[this](const sdk::Request& r, sdk::Reply& reply) {
+    if (r.payload == "\"now\"") return echoAs("now", r, reply);
+    reply.send("first", r.payload);
+    hold(reply.defer());
+    return sdk::Status::success();
+  }};
   // Defers and lets go of the handle at once.
   TestPlugin dropped_{[](const sdk::Request& r, sdk::Reply& reply) {
     reply.send("dropped", r.payload);
@@ -210,6 +220,12 @@ class SessionTest : public ::testing::Test {
     std::unique_lock lock(heldMutex_);
     EXPECT_TRUE(heldChanged_.wait_for(lock, 20s, [&] { return held_.size() > n; }));
     return held_.size() > n ? held_[n] : sdk::DeferredReply(nullptr);
+  }
+  // Finishes the n-th deferred answer with {"type":"done","payload":n}.
+  void finishHeld(std::size_t n) {
+    const sdk::DeferredReply answer = held(n);
+    answer.send("done", std::to_string(n));
+    answer.finish();
   }
   std::mutex heldMutex_;
   std::condition_variable heldChanged_;
@@ -819,6 +835,119 @@ TEST_F(SessionTest, AFailedDeferredAnswerEndsWith5000AndIsLogged) {
   ASSERT_FALSE(lines.empty());
   EXPECT_NE(lines.back().find("commit failed"), std::string::npos) << lines.back();
   EXPECT_FALSE(conn.link.closed);
+}
+
+// --- pipelined types (sdk::TypeSpec::pipelined)
+
+TEST_F(SessionTest, PipelinedFramesStartAtOnceAndAnswerInFrameOrder) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"piped","payload":"a","nonce":"1"})");
+  text(conn, R"({"type":"piped","payload":"b","nonce":"2"})");
+  text(conn, R"({"type":"piped","payload":"c","nonce":"3"})");
+  EXPECT_EQ(later_.calls.load(), 3);  // none waited for an earlier answer
+  finishHeld(2);
+  transport_.awaitPosts(1);
+  EXPECT_TRUE(conn.link.sent.empty());  // the last one waits behind the first two
+  finishHeld(0);
+  transport_.awaitPosts(1);
+  const std::vector<std::string> first{R"({"type":"first","payload":"a","nonce":"1"})",
+                                       R"({"type":"done","payload":0,"nonce":"1"})"};
+  EXPECT_EQ(conn.link.sent, first);
+  finishHeld(1);
+  transport_.awaitPosts(1);
+  const std::vector<std::string> all{R"({"type":"first","payload":"a","nonce":"1"})",
+                                     R"({"type":"done","payload":0,"nonce":"1"})",
+                                     R"({"type":"first","payload":"b","nonce":"2"})",
+                                     R"({"type":"done","payload":1,"nonce":"2"})",
+                                     R"({"type":"first","payload":"c","nonce":"3"})",
+                                     R"({"type":"done","payload":2,"nonce":"3"})"};
+  EXPECT_EQ(conn.link.sent, all);
+}
+
+TEST_F(SessionTest, AnswersGivenAtOnceWaitBehindEarlierPipelinedAnswers) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"piped_mixed","payload":"a"})");
+  text(conn, R"({"type":"piped_mixed","payload":"now"})");
+  EXPECT_EQ(mixed_.calls.load(), 2);
+  EXPECT_TRUE(conn.link.sent.empty());
+  finishHeld(0);
+  transport_.awaitPosts(1);
+  const std::vector<std::string> expected{R"({"type":"first","payload":"a"})",
+                                          R"({"type":"done","payload":0})",
+                                          R"({"type":"now","payload":"now"})"};
+  EXPECT_EQ(conn.link.sent, expected);
+}
+
+TEST_F(SessionTest, OtherTypesWaitForEveryPipelinedAnswerBeforeThem) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"piped","payload":"a"})");
+  text(conn, R"({"type":"piped","payload":"b"})");
+  text(conn, R"({"type":"fast","payload":"c"})");
+  text(conn, R"({"type":"piped","payload":"d"})");  // behind fast: waits too
+  EXPECT_EQ(later_.calls.load(), 2);
+  EXPECT_EQ(fast_.calls.load(), 0);
+  finishHeld(0);
+  transport_.awaitPosts(1);
+  EXPECT_EQ(fast_.calls.load(), 0);  // b is still deferred
+  finishHeld(1);
+  transport_.awaitPosts(1);
+  EXPECT_EQ(fast_.calls.load(), 1);
+  EXPECT_EQ(later_.calls.load(), 3);
+  finishHeld(2);
+  transport_.awaitPosts(1);
+  const std::vector<std::string> expected{
+      R"({"type":"first","payload":"a"})", R"({"type":"done","payload":0})",
+      R"({"type":"first","payload":"b"})", R"({"type":"done","payload":1})",
+      R"({"type":"fast","payload":"c"})",  R"({"type":"first","payload":"d"})",
+      R"({"type":"done","payload":2})"};
+  EXPECT_EQ(conn.link.sent, expected);
+}
+
+TEST_F(SessionTest, AFailedPipelinedAnswerGets5000InItsPlace) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"piped","payload":"a","nonce":"1"})");
+  text(conn, R"({"type":"piped","payload":"b","nonce":"2"})");
+  finishHeld(1);
+  held(0).fail("commit failed");
+  transport_.awaitPosts(2);
+  const std::vector<std::string> expected{R"({"type":"first","payload":"a","nonce":"1"})",
+                                          error(5000, "Internal error.", "1"),
+                                          R"({"type":"first","payload":"b","nonce":"2"})",
+                                          R"({"type":"done","payload":1,"nonce":"2"})"};
+  EXPECT_EQ(conn.link.sent, expected);
+  EXPECT_FALSE(conn.link.closed);
+}
+
+TEST_F(SessionTest, PipelinedAnswersFinishedAfterTheCloseAreDropped) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"piped","payload":"a"})");
+  text(conn, R"({"type":"piped","payload":"b"})");
+  close(conn);
+  finishHeld(1);
+  finishHeld(0);
+  transport_.awaitPosts(2);  // skipped: the connection is gone
+  EXPECT_TRUE(conn.link.sent.empty());
+}
+
+TEST_F(SessionTest, APipelinedTypeOnAWorkerStillRunsOneFrameAtATime) {
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"piped_worker","payload":"a"})");
+  text(conn, R"({"type":"piped_worker","payload":"b"})");
+  const sdk::DeferredReply first = held(0);
+  EXPECT_EQ(later_.calls.load(), 1);
+  first.finish();
+  transport_.awaitPosts(1);  // its completion sends b to a worker
+  held(1).finish();
+  transport_.awaitPosts(1);
+  const std::vector<std::string> expected{R"({"type":"first","payload":"a"})",
+                                          R"({"type":"first","payload":"b"})"};
+  EXPECT_EQ(conn.link.sent, expected);
 }
 
 }  // namespace

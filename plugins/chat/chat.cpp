@@ -43,22 +43,23 @@ sdk::RoomId roomOf(const Payload& payload) {
 }  // namespace
 
 const sdk::PluginInfo& info() noexcept {
-  static const sdk::PluginInfo kInfo{"0.1.0",
-                                     {{"chat", sdk::Execution::eventLoopWhenStorageIsLocal}},
-                                     {{"max_length",
-                                       sdk::SettingType::integer,
-                                       "4000",
-                                       "longest message, in characters (code points)",
-                                       {},
-                                       1,
-                                       INT64_MAX,
-                                       true},
-                                      {"dm_policy",
-                                       sdk::SettingType::string,
-                                       "friends",
-                                       "who may send a direct message: friends or anyone",
-                                       {"friends", "anyone"}}},
-                                     MessageStore::migrations()};
+  static const sdk::PluginInfo kInfo{
+      "0.1.0",
+      {{"chat", sdk::Execution::eventLoopWhenStorageIsLocal, false, true}},
+      {{"max_length",
+        sdk::SettingType::integer,
+        "4000",
+        "longest message, in characters (code points)",
+        {},
+        1,
+        INT64_MAX,
+        true},
+       {"dm_policy",
+        sdk::SettingType::string,
+        "friends",
+        "who may send a direct message: friends or anyone",
+        {"friends", "anyone"}}},
+      MessageStore::migrations()};
   return kInfo;
 }
 
@@ -103,7 +104,10 @@ void Chat::send(const Payload& payload, const sdk::Request& request, sdk::Reply&
       sdk::MessageId{host_.nextId()}, request.user, content, host_.nowMicros(), {}};
   // Stored before delivered: nothing goes out until the commit returned.
   // The handler does not wait for it; the answer continues on the storage
-  // writer's thread, and the connection's later frames wait for it.
+  // writer's thread. The connection's next chat frames start meanwhile
+  // (the type is pipelined): their units commit after this one, and an edit
+  // re-checks the message inside its unit (updateAsync), so nothing here
+  // depends on an answer still deferred.
   Delivery delivery{sdk::toChatPayload("send", message, room), request.user, request.connection,
                     peer};
   const sdk::DeferredReply answer = reply.defer();

@@ -9,8 +9,10 @@
 // waits there, its checks hit caches (KnownUsers here, mutual_users'
 // friend cache) and its write is asynchronous; the answer and the delivery
 // continue on the storage writer's thread after the commit
-// (sdk::Storage::writeAsync, sdk::Reply::defer). A cache miss or an edit
-// reads storage (indexed point reads, tens of µs on SQLite).
+// (sdk::Storage::writeAsync, sdk::Reply::defer). The type is pipelined
+// (sdk::TypeSpec::pipelined): a connection's next chat frame may run before
+// the previous one committed. A cache miss or an edit reads storage
+// (indexed point reads, tens of µs on SQLite).
 // History::before runs on worker threads. Holds
 // its settings and a short-lived cache of existing peers; state is in storage.
 

@@ -1,6 +1,7 @@
 // PROTOCOL.md §3.4–3.5 (chat and load) against the real server: two and
 // three users, two devices, the XOR collision, concurrency and a crash.
 #include <Poco/Base64Encoder.h>
+#include <sqlite3.h>
 
 #include <map>
 #include <set>
@@ -268,6 +269,70 @@ TEST_F(Chat, ManyClientsConcurrentlyExactlyOnceAndInOrder) {
   }
   sockets[0]->send(loadFrame(roomOf(users[0], users[1]), R"(,"count":100)"));
   EXPECT_EQ(readLoad(*sockets[0]).size(), static_cast<std::size_t>(2 * kMessages));
+}
+
+// Batches the storage writer committed so far (wind_storage_batch_statements_count).
+long committedBatches(const Http& http) {
+  const std::string body = http.get("/metrics").body;
+  const std::string name = "\nwind_storage_batch_statements_count ";
+  const std::size_t at = body.find(name);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no " << name.substr(1) << "in /metrics";
+    return 0;
+  }
+  return std::stol(body.substr(at + name.size()));
+}
+
+// Holds the SQLite write lock of `database` from outside the server for as
+// long as it lives, so that the server's writer waits (busy_timeout).
+class WriteLock {
+ public:
+  explicit WriteLock(const std::string& database) {
+    EXPECT_EQ(sqlite3_open(database.c_str(), &db_), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_);
+  }
+  ~WriteLock() {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+  }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Chat sends are pipelined (sdk::TypeSpec::pipelined): while the first of a
+// burst waits for its commit, the others are handled and queue for the next
+// one, so the burst takes two commits where one frame at a time takes one
+// per message. It is still answered in order, and a `load` right behind it
+// waits for every one of them.
+TEST_F(Chat, ABurstOfSendsIsCommittedTogetherAndAnsweredInOrder) {
+  if (storageIsPostgres()) GTEST_SKIP() << "SQLite only: chat runs on workers with PostgreSQL";
+  constexpr int kMessages = 32;
+  const long batchesBefore = committedBatches(http());
+  {
+    const WriteLock lock((server_->dir() / "wind.db").string());
+    for (int m = 0; m < kMessages; ++m) {
+      a1_->send(R"({"type":"chat","payload":{"type":"send","chat_id":")" + room_ +
+                R"(","content":")" + std::to_string(m) + R"("},"nonce":"m)" + std::to_string(m) +
+                "\"}");
+    }
+    a1_->send(R"({"type":"load","payload":{"type":"chat","load_id":")" + room_ +
+              R"(","count":100},"nonce":"l"})");
+    a1_->expectSilence(std::chrono::milliseconds(300));  // nothing is answered before the commit
+  }
+  for (int m = 0; m < kMessages; ++m) {
+    auto frame = a1_->expectType("chat");
+    EXPECT_EQ(frame->getValue<std::string>("nonce"), "m" + std::to_string(m));
+    EXPECT_EQ(frame->getObject("payload")->getValue<std::string>("content"), std::to_string(m));
+  }
+  const auto loaded = readLoad(*a1_);
+  ASSERT_EQ(loaded.size(), static_cast<std::size_t>(kMessages));
+  for (int m = 0; m < kMessages; ++m)
+    EXPECT_EQ(loaded[m]->getValue<std::string>("content"), std::to_string(m));
+  EXPECT_LE(committedBatches(http()) - batchesBefore, 2);
 }
 
 TEST_F(Chat, DeliveredMessagesSurviveKill9) {

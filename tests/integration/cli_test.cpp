@@ -33,7 +33,7 @@ TEST(Cli, VersionNamesAbiAndFingerprint) {
   std::string out;
   EXPECT_EQ(ServerProcess::runTool({"--version"}, out), 0);
   EXPECT_TRUE(std::regex_search(out, std::regex("wind-server [0-9]+\\.[0-9]+\\.[0-9]+"))) << out;
-  EXPECT_NE(out.find("SDK ABI 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("SDK ABI 3"), std::string::npos) << out;
   EXPECT_NE(out.find("fingerprint"), std::string::npos) << out;
 }
 

@@ -13,7 +13,8 @@
 //     unmapped, at shutdown.
 //  4. Between create and destruction, handle() and contributeToAuth() are
 //     called from worker threads, concurrently for different connections and
-//     in order for one connection. Completions of Storage::writeAsync run on
+//     in order for one connection (one frame after the other, unless the type
+//     is TypeSpec::pipelined). Completions of Storage::writeAsync run on
 //     the storage writer's thread; every one has returned before the
 //     plugin is destroyed.
 
@@ -49,6 +50,20 @@ struct TypeSpec {
   Execution execution = Execution::worker;
   bool beforeAuth =
       false;  // delivered before the connection authenticated (heartbeat only, in practice)
+  // Whether frames of this type may overlap on one connection. By default a
+  // deferred answer (Reply::defer) holds back the connection's next frames
+  // until it finishes. When pipelined, the connection's next frames of this
+  // same type are handled at once while earlier answers are still deferred;
+  // a frame of any other type still waits for all of them. The core sends
+  // the answers in frame order whatever order they finish in, and holds at
+  // most 64 of them per connection (later frames wait).
+  // Only for handlers whose effects are ordered without them: each frame's
+  // writes go through Storage::writeAsync, whose units commit in submission
+  // order, and whatever a unit depends on is re-checked inside the unit, not
+  // only read before it (the handler of frame n+1 may run before frame n's
+  // unit committed). Takes effect on the event loop only: handlers run on
+  // workers still see one frame of a connection at a time.
+  bool pipelined = false;
 };
 
 struct PluginInfo {
@@ -75,7 +90,8 @@ class WIND_SDK_VISIBLE Plugin {
   // views in `request` are valid only during the call. To answer later
   // without holding the thread (e.g. after Storage::writeAsync commits),
   // call reply.defer() and finish the returned DeferredReply from any
-  // thread; the connection's next frame waits until it finishes.
+  // thread; the connection's next frame waits until it finishes (unless
+  // both are of a TypeSpec::pipelined type).
   virtual Status handle(const Request& request, Reply& reply) noexcept = 0;
 
   // Adds fields to the auth snapshot of `user` (worker thread). Default: none.
