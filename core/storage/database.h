@@ -93,6 +93,11 @@ struct SqliteOptions {
   // Told after each committed batch (statements, BEGIN..COMMIT time); for
   // metrics. Writer thread; must not block. May be empty.
   std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
+  // WAL frames at which a thread of its own checkpoints (copies the WAL into
+  // the database file), and at which the writer does it itself because
+  // that thread fell behind.
+  int checkpointFrames = 1000;
+  int writerCheckpointFrames = 10000;
 };
 
 // Opens (creating if needed) the database in WAL mode. Throws StorageFailure

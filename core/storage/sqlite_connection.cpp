@@ -11,6 +11,9 @@
 namespace wind::storage {
 namespace {
 
+// SQLite's default wal_autocheckpoint.
+constexpr int kSqliteAutoCheckpointFrames = 1000;
+
 // Beyond this many distinct SQL texts the cache is dropped and refilled: the
 // server uses a fixed set of statements, so hitting it means SQL is being
 // built dynamically and caching would only grow memory.
@@ -239,6 +242,24 @@ StorageError SqliteConnection::exec(const std::string& sql) noexcept {
 StorageError SqliteConnection::begin() noexcept { return run("BEGIN IMMEDIATE", {}, nullptr); }
 
 bool SqliteConnection::autocommit() const noexcept { return sqlite3_get_autocommit(db_) != 0; }
+
+void SqliteConnection::setWalHook(WalHook hook) {
+  walHook_ = std::move(hook);
+  if (!walHook_) {
+    sqlite3_wal_autocheckpoint(db_, kSqliteAutoCheckpointFrames);
+    return;
+  }
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3* db, const char* schema, int frames) {
+        if (static_cast<SqliteConnection*>(self)->walHook_(frames)) {
+          // Busy (another checkpoint runs) is no failure: the WAL waits for the next commit.
+          sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        }
+        return SQLITE_OK;
+      },
+      this);
+}
 
 }  // namespace wind::storage
 

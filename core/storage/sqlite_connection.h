@@ -61,6 +61,15 @@ class SqliteConnection final : public Connection {
   // some errors, e.g. SQLITE_FULL; the writer checks this after a failure).
   bool autocommit() const noexcept override;
 
+  // What to do after a commit on this connection: given the frames now in
+  // the WAL, returns true to checkpoint here and now (what SQLite does by
+  // itself at 1000 frames). Runs on the committing thread, after the write
+  // lock was released; must not block otherwise.
+  using WalHook = std::function<bool(int walFrames)>;
+  // Replaces SQLite's automatic checkpoint by `hook`; an empty hook restores
+  // it. Not while a statement runs on this connection.
+  void setWalHook(WalHook hook);
+
   // Copies this connection's database, as one read snapshot, into a new
   // SQLite file at `path` (sqlite3_backup_step(-1)). Throws StorageFailure.
   void backupTo(const std::string& path);
@@ -90,6 +99,7 @@ class SqliteConnection final : public Connection {
     }
   };
   std::unordered_map<std::string, StatementPtr, TextHash, std::equal_to<>> cache_;
+  WalHook walHook_;
 };
 
 }  // namespace wind::storage

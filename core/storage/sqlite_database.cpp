@@ -4,6 +4,7 @@
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "storage/pooled_database.h"
+#include "storage/sqlite_checkpointer.h"
 #include "storage/sqlite_connection.h"
 
 namespace wind::storage {
@@ -15,11 +16,25 @@ class SqliteDatabase final : public PooledDatabase {
       : PooledDatabase(
             openWriter(options),
             BatchLimits{options.maxBatchDelay, options.maxBatchStatements, options.onCommit},
-            options.readers, [&options] {
+            options.readers,
+            [&options] {
               ConnectionOptions readOptions = connectionOptions(options);
               readOptions.readOnly = true;
               return std::make_unique<SqliteConnection>(readOptions);
-            }) {}
+            }),
+        checkpointer_(connectionOptions(options),
+                      CheckpointLimits{options.checkpointFrames, options.writerCheckpointFrames}) {
+    withWriter([this](Connection& writer) {
+      static_cast<SqliteConnection&>(writer).setWalHook(
+          [this](int walFrames) { return checkpointer_.committed(walFrames); });
+    });
+  }
+
+  ~SqliteDatabase() override {
+    // The writer commits what is still queued after this body (in
+    // ~PooledDatabase), when the checkpointer is gone: back to SQLite's own.
+    withWriter([](Connection& writer) { static_cast<SqliteConnection&>(writer).setWalHook({}); });
+  }
 
   bool local() const noexcept override { return true; }
 
@@ -33,19 +48,23 @@ class SqliteDatabase final : public PooledDatabase {
     return ConnectionOptions{options.path, options.synchronousFull, options.busyTimeout, false};
   }
 
-  static std::unique_ptr<Connection> openWriter(const SqliteOptions& options) {
-    const std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
-    std::error_code error;
-    if (!parent.empty()) std::filesystem::create_directories(parent, error);
-    if (error) {
-      throw StorageFailure("storage: cannot create the directory of database '" + options.path +
-                           "': " + error.message());
-    }
-    auto connection = std::make_unique<SqliteConnection>(connectionOptions(options));
-    ensureMigrationTable(*connection);
-    return connection;
-  }
+  static std::unique_ptr<Connection> openWriter(const SqliteOptions& options);
+
+  SqliteCheckpointer checkpointer_;
 };
+
+std::unique_ptr<Connection> SqliteDatabase::openWriter(const SqliteOptions& options) {
+  const std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
+  std::error_code error;
+  if (!parent.empty()) std::filesystem::create_directories(parent, error);
+  if (error) {
+    throw StorageFailure("storage: cannot create the directory of database '" + options.path +
+                         "': " + error.message());
+  }
+  auto connection = std::make_unique<SqliteConnection>(connectionOptions(options));
+  ensureMigrationTable(*connection);
+  return connection;
+}
 
 }  // namespace
 

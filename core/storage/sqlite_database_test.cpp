@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -227,6 +228,56 @@ TEST_F(SqliteDatabaseTest, DataSurvivesReopen) {
   const QueryResult last = db->query("SELECT body FROM core_notes ORDER BY id DESC LIMIT 1", {});
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(sdk::textAt(last.rows.at(0), 0), "note 19");
+}
+
+// Pages reach the database file only through a checkpoint: with SQLite's
+// own checkpoint (1000 frames) out of reach, the file grows only when ours
+// runs. Fills 200 commits of 2 KiB each.
+std::uintmax_t fillAndMeasure(Database& db, const std::filesystem::path& file) {
+  db.migrate("t", std::vector<Migration>{{1, "CREATE TABLE t_blob(b BLOB);"}});
+  const std::uintmax_t before = std::filesystem::file_size(file);
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_TRUE(writeOne(db, "INSERT INTO t_blob VALUES (?)", {std::string(2048, 'x')}).ok());
+  }
+  return before;
+}
+
+TEST_F(SqliteDatabaseTest, TheCheckpointThreadCopiesTheWalBackWithoutTheWriter) {
+  SqliteOptions o = options(false);
+  o.checkpointFrames = 20;
+  o.writerCheckpointFrames = 1000000;
+  auto db = openSqlite(o);
+  const std::filesystem::path file = dir_.path() / "db" / "wind.db";
+  const std::uintmax_t before = fillAndMeasure(*db, file);
+  const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::filesystem::file_size(file) < before + 200 * 1024 &&
+         std::chrono::steady_clock::now() < giveUp) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(file), before + 200 * 1024);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t_blob"), 200);
+}
+
+TEST_F(SqliteDatabaseTest, TheWriterCheckpointsItselfWhenTheWalReachesItsLimit) {
+  SqliteOptions o = options(false);
+  o.checkpointFrames = 1000000;  // the thread is never asked
+  o.writerCheckpointFrames = 20;
+  auto db = openSqlite(o);
+  const std::filesystem::path file = dir_.path() / "db" / "wind.db";
+  const std::uintmax_t before = fillAndMeasure(*db, file);
+  // Synchronous: the last checkpoint ran inside a commit, at most 20 frames ago.
+  EXPECT_GE(std::filesystem::file_size(file), before + 150 * 1024);
+}
+
+TEST_F(SqliteDatabaseTest, WithoutACheckpointTheFileDoesNotGrow) {
+  SqliteOptions o = options(false);
+  o.checkpointFrames = 1000000;
+  o.writerCheckpointFrames = 1000000;
+  auto db = openSqlite(o);
+  const std::filesystem::path file = dir_.path() / "db" / "wind.db";
+  const std::uintmax_t before = fillAndMeasure(*db, file);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_LT(std::filesystem::file_size(file), before + 64 * 1024);
 }
 
 TEST_F(SqliteDatabaseTest, FileThatIsNotADatabaseThrowsNamingThePath) {
