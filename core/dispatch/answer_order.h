@@ -4,7 +4,7 @@
 // each such answer reserves its place, answers of later frames are held
 // behind it, and everything is released in order as the places fill, in
 // whatever order their commits finish. Empty and unallocated otherwise, so
-// idle connections pay one pointer and a counter. Owned by the connection's
+// idle connections pay one pointer and two counters. Owned by the connection's
 // Session; loop thread only.
 
 #include <cstddef>
@@ -19,7 +19,9 @@ namespace wind::dispatch {
 
 class AnswerOrder {
  public:
-  using Id = std::uint64_t;  // never 0
+  // Never 0; unique among the places of one connection (at most a few
+  // hundred are open at once, so wrapping around is harmless).
+  using Id = std::uint32_t;
 
   // Some reserved place is still empty: new answers must be held.
   bool holding() const noexcept { return slots_ != nullptr; }
@@ -28,11 +30,12 @@ class AnswerOrder {
 
   // The id the next reserve() returns: known before a handler runs, so its
   // deferred completion can name its place.
-  Id nextId() const noexcept { return lastId_ + 1; }
+  Id nextId() const noexcept { return lastId_ + 1 == 0 ? 1 : lastId_ + 1; }
   // Reserves the place of a deferred answer, behind everything held.
   Id reserve() {
     if (!slots_) slots_ = std::make_unique<std::deque<Slot>>();
-    slots_->push_back(Slot{++lastId_, false, {}});
+    lastId_ = nextId();
+    slots_->push_back(Slot{lastId_, false, {}});
     return lastId_;
   }
 
@@ -55,7 +58,7 @@ class AnswerOrder {
     if (!slots_) return;
     for (Slot& slot : *slots_) {
       if (slot.id != id) continue;
-      heldFrames_ += frames.size();
+      heldFrames_ += static_cast<std::uint32_t>(frames.size());
       slot.frames = std::move(frames);
       slot.ready = true;
       break;
@@ -63,7 +66,7 @@ class AnswerOrder {
     while (slots_ && !slots_->empty() && slots_->front().ready) {
       const Slot slot = std::move(slots_->front());
       slots_->pop_front();
-      heldFrames_ -= slot.frames.size();
+      heldFrames_ -= static_cast<std::uint32_t>(slot.frames.size());
       for (const std::string& frame : slot.frames) send(frame);
     }
     if (slots_ && slots_->empty()) slots_.reset();
@@ -82,7 +85,9 @@ class AnswerOrder {
     std::vector<std::string> frames;
   };
   std::unique_ptr<std::deque<Slot>> slots_;
-  std::size_t heldFrames_ = 0;
+  // 32-bit counters keep the whole object at 16 bytes: every idle
+  // connection carries one.
+  std::uint32_t heldFrames_ = 0;
   Id lastId_ = 0;
 };
 
