@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -32,6 +33,15 @@ class SqliteDatabaseTest : public ::testing::Test {
     o.readers = 3;
     return o;
   }
+  // A database whose checkpoint thread starts at `threadFrames` WAL frames
+  // and whose writer checkpoints itself at `writerFrames`.
+  std::unique_ptr<Database> openWithCheckpoints(int threadFrames, int writerFrames) const {
+    SqliteOptions o = options(false);
+    o.checkpointFrames = threadFrames;
+    o.writerCheckpointFrames = writerFrames;
+    return openSqlite(o);
+  }
+  std::filesystem::path databaseFile() const { return dir_.path() / "db" / "wind.db"; }
 
   testing::TempDir dir_;
 };
@@ -243,11 +253,8 @@ std::uintmax_t fillAndMeasure(Database& db, const std::filesystem::path& file) {
 }
 
 TEST_F(SqliteDatabaseTest, TheCheckpointThreadCopiesTheWalBackWithoutTheWriter) {
-  SqliteOptions o = options(false);
-  o.checkpointFrames = 20;
-  o.writerCheckpointFrames = 1000000;
-  auto db = openSqlite(o);
-  const std::filesystem::path file = dir_.path() / "db" / "wind.db";
+  auto db = openWithCheckpoints(20, 1000000);
+  const std::filesystem::path file = databaseFile();
   const std::uintmax_t before = fillAndMeasure(*db, file);
   const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::filesystem::file_size(file) < before + 200 * 1024 &&
@@ -259,25 +266,17 @@ TEST_F(SqliteDatabaseTest, TheCheckpointThreadCopiesTheWalBackWithoutTheWriter) 
 }
 
 TEST_F(SqliteDatabaseTest, TheWriterCheckpointsItselfWhenTheWalReachesItsLimit) {
-  SqliteOptions o = options(false);
-  o.checkpointFrames = 1000000;  // the thread is never asked
-  o.writerCheckpointFrames = 20;
-  auto db = openSqlite(o);
-  const std::filesystem::path file = dir_.path() / "db" / "wind.db";
-  const std::uintmax_t before = fillAndMeasure(*db, file);
+  auto db = openWithCheckpoints(1000000, 20);  // the thread is never asked
+  const std::uintmax_t before = fillAndMeasure(*db, databaseFile());
   // Synchronous: the last checkpoint ran inside a commit, at most 20 frames ago.
-  EXPECT_GE(std::filesystem::file_size(file), before + 150 * 1024);
+  EXPECT_GE(std::filesystem::file_size(databaseFile()), before + 150 * 1024);
 }
 
 TEST_F(SqliteDatabaseTest, WithoutACheckpointTheFileDoesNotGrow) {
-  SqliteOptions o = options(false);
-  o.checkpointFrames = 1000000;
-  o.writerCheckpointFrames = 1000000;
-  auto db = openSqlite(o);
-  const std::filesystem::path file = dir_.path() / "db" / "wind.db";
-  const std::uintmax_t before = fillAndMeasure(*db, file);
+  auto db = openWithCheckpoints(1000000, 1000000);
+  const std::uintmax_t before = fillAndMeasure(*db, databaseFile());
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_LT(std::filesystem::file_size(file), before + 64 * 1024);
+  EXPECT_LT(std::filesystem::file_size(databaseFile()), before + 64 * 1024);
 }
 
 TEST_F(SqliteDatabaseTest, FileThatIsNotADatabaseThrowsNamingThePath) {
