@@ -934,6 +934,23 @@ TEST_F(SessionTest, PipelinedAnswersFinishedAfterTheCloseAreDropped) {
   EXPECT_TRUE(conn.link.sent.empty());
 }
 
+TEST_F(SessionTest, AConnectionHoldsAtMost1024AnswersBehindAPipelinedOne) {
+  config_.websocket.framesPerSecond = 0;  // unlimited: the bound is what is tested
+  Conn& conn = open();
+  login(conn, "alice-1");
+  text(conn, R"({"type":"piped_mixed","payload":"a"})");
+  for (int i = 0; i < 1100; ++i) text(conn, R"({"type":"piped_mixed","payload":"now"})");
+  // 1,024 answers wait behind the deferred one; the other 76 frames wait unhandled.
+  EXPECT_EQ(mixed_.calls.load(), 1 + 1024);
+  EXPECT_TRUE(conn.link.sent.empty());
+  finishHeld(0);
+  transport_.awaitPosts(1);
+  EXPECT_EQ(mixed_.calls.load(), 1 + 1100);
+  ASSERT_EQ(conn.link.sent.size(), 2u + 1100u);
+  EXPECT_EQ(conn.link.sent[1], R"({"type":"done","payload":0})");
+  EXPECT_EQ(conn.link.sent.back(), R"({"type":"now","payload":"now"})");
+}
+
 TEST_F(SessionTest, APipelinedTypeOnAWorkerStillRunsOneFrameAtATime) {
   Conn& conn = open();
   login(conn, "alice-1");
