@@ -126,9 +126,10 @@ void Session::onText(std::string_view message) {
     return;
   }
   const std::optional<std::string_view> nonce = viewOf(envelope.nonce);
+  // Looked up once per frame, for the metrics and for dispatch.
+  const dispatch::Route* route = context_.routes.find(envelope.type);
   if (context_.wire != nullptr) {
-    const bool known = envelope.type == kHeartbeat || envelope.type == kAuth ||
-                       context_.routes.find(envelope.type);
+    const bool known = envelope.type == kHeartbeat || envelope.type == kAuth || route;
     context_.wire->frameIn(envelope.type, known);
   }
   if (envelope.type == kHeartbeat) {
@@ -147,7 +148,7 @@ void Session::onText(std::string_view message) {
     queueAuth(envelope.payload, nonce);
     return;
   }
-  queueFrame(FrameRef{envelope.type, envelope.payload, nonce});
+  queueFrame(route, FrameRef{envelope.type, envelope.payload, nonce});
 }
 
 void Session::onBinary() {
@@ -174,8 +175,7 @@ bool Session::admit(std::optional<std::string_view> nonce) {
   return false;
 }
 
-void Session::queueFrame(const FrameRef& frame) {
-  const dispatch::Route* route = context_.routes.find(frame.type);
+void Session::queueFrame(const dispatch::Route* route, const FrameRef& frame) {
   // A connection that piled up too many answers loses its pipelining until
   // they are out.
   const dispatch::Strand::Lane lane =

@@ -116,7 +116,8 @@ class Session final : public gateway::ConnectionHandler {
   using Outcome = dispatch::Strand::Outcome;
 
   bool admit(std::optional<std::string_view> nonce);
-  void queueFrame(const FrameRef& frame);
+  // `route` is frame.type's, null when no plugin handles it.
+  void queueFrame(const dispatch::Route* route, const FrameRef& frame);
   Outcome processFrame(dispatch::Strand::Lane lane, const dispatch::Route* route,
                        const FrameRef& frame);
   Outcome runOnLoop(bool pipelined, const dispatch::Route& route, const FrameRef& frame);
