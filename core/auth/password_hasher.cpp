@@ -87,7 +87,9 @@ bool PasswordHasher::tryPost(std::function<void()> job) {
   return true;
 }
 
-void PasswordHasher::runUnlocked(std::unique_lock<std::mutex>& lock, Job job) {
+void PasswordHasher::runFront(std::unique_lock<std::mutex>& lock) {
+  Job job = std::move(jobs_.front());
+  jobs_.pop_front();
   lock.unlock();
   job.run();
   lock.lock();
@@ -116,9 +118,7 @@ void PasswordHasher::work() {
   for (;;) {
     ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
     if (jobs_.empty()) return;
-    Job job = std::move(jobs_.front());
-    jobs_.pop_front();
-    runUnlocked(lock, std::move(job));
+    runFront(lock);
     lastIdleFinish_ = std::chrono::steady_clock::now();
   }
 }
@@ -142,9 +142,7 @@ void PasswordHasher::rescue() {
       rescueReady_.wait_until(lock, due);
       continue;
     }
-    Job job = std::move(jobs_.front());
-    jobs_.pop_front();
-    runUnlocked(lock, std::move(job));
+    runFront(lock);
   }
 }
 

@@ -77,8 +77,9 @@ class PasswordHasher {
   bool tryPost(std::function<void()> job);
   void work();
   void rescue();
-  // Runs `job` with the lock released; returns with it held again.
-  static void runUnlocked(std::unique_lock<std::mutex>& lock, Job job);
+  // Takes the oldest job and runs it with `lock` (on mutex_, held, jobs_
+  // not empty) released; returns with it held again.
+  void runFront(std::unique_lock<std::mutex>& lock);
 
   const PasswordCost cost_;
   const std::size_t maxQueued_;
