@@ -10,6 +10,7 @@
 
 #include "fixture.h"
 #include "frames.h"
+#include "metrics.h"
 
 namespace wind::itest {
 namespace {
@@ -271,16 +272,12 @@ TEST_F(Chat, ManyClientsConcurrentlyExactlyOnceAndInOrder) {
   EXPECT_EQ(readLoad(*sockets[0]).size(), static_cast<std::size_t>(2 * kMessages));
 }
 
-// Batches the storage writer committed so far (wind_storage_batch_statements_count).
+// Batches the storage writer committed so far.
 long committedBatches(const Http& http) {
-  const std::string body = http.get("/metrics").body;
-  const std::string name = "\nwind_storage_batch_statements_count ";
-  const std::size_t at = body.find(name);
-  if (at == std::string::npos) {
-    ADD_FAILURE() << "no " << name.substr(1) << "in /metrics";
-    return 0;
-  }
-  return std::stol(body.substr(at + name.size()));
+  const std::string series = "wind_storage_batch_statements_count";
+  const Exposition metrics = parsePrometheus(http.get("/metrics").body);
+  EXPECT_TRUE(metrics.samples.contains(series)) << "no " << series << " in /metrics";
+  return static_cast<long>(metrics.value(series));
 }
 
 // Holds the SQLite write lock of `database` from outside the server for as
