@@ -20,10 +20,28 @@ PasswordCost PasswordCost::minimum() noexcept {
   return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
 }
 
+namespace {
+
+// More idle-class workers than cores only take turns on them, each hash with
+// its own 64 MiB: every hash takes longer, and the memory traffic on the core
+// the event loop shares doubles (one pinned core: the login storm, T6 in
+// PERFORMANCE.md). New threads inherit the constructing thread's affinity.
+unsigned coresAllowed() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+}
+
+}  // namespace
+
 PasswordHasher::PasswordHasher(PasswordCost cost, HasherLimits limits)
-    : cost_(cost), maxQueued_(limits.maxQueued), rescueAfter_(limits.rescueAfter) {
+    : cost_(cost),
+      maxQueued_(limits.maxQueued),
+      rescueAfter_(limits.rescueAfter),
+      idleWorkers_(std::min(limits.threads, coresAllowed())) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
-  for (unsigned i = 0; i < limits.threads; ++i) workers_.emplace_back([this] { work(); });
+  for (unsigned i = 0; i < idleWorkers_; ++i) workers_.emplace_back([this] { work(); });
   workers_.emplace_back([this] { rescue(); });
 }
 

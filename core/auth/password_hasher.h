@@ -36,7 +36,9 @@ struct PasswordCost {
 };
 
 struct HasherLimits {
-  unsigned threads = 2;  // idle-class workers; 0: only the rescue worker (tests)
+  // Idle-class workers, at most one per core this process may run on (its
+  // CPU affinity when constructed); 0: only the rescue worker (tests).
+  unsigned threads = 2;
   std::size_t maxQueued = 64;
   std::chrono::milliseconds rescueAfter{1000};
 };
@@ -68,6 +70,9 @@ class PasswordHasher {
   // Hashes on the calling thread (startup: the dummy hash for unknown emails).
   std::string hashNow(std::string_view password) const;
 
+  // How many idle-class workers run: HasherLimits::threads, capped.
+  unsigned idleWorkers() const noexcept { return idleWorkers_; }
+
  private:
   struct Job {
     std::function<void()> run;
@@ -84,6 +89,7 @@ class PasswordHasher {
   const PasswordCost cost_;
   const std::size_t maxQueued_;
   const std::chrono::milliseconds rescueAfter_;
+  const unsigned idleWorkers_;
   std::mutex mutex_;
   std::condition_variable ready_;        // a job was queued, or stopping
   std::condition_variable rescueReady_;  // the same, for the rescue worker

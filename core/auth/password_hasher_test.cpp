@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -51,14 +52,49 @@ TEST(PasswordHasher, WorkersRunAtTheLowestPriority) {
   const int normalBefore = threadsAt(kNice, SCHED_OTHER);
   PasswordHasher hasher(PasswordCost::minimum(), {.threads = 3, .maxQueued = 8});
   ASSERT_TRUE(hasher.hash("warm up"));
+  const int idle = static_cast<int>(hasher.idleWorkers());
+  ASSERT_GE(idle, 1);
   // Each worker lowers itself when it starts; give the others a moment.
-  for (int i = 0; i < 200 && (threadsAt(kNice, SCHED_IDLE) < idleBefore + 3 ||
+  for (int i = 0; i < 200 && (threadsAt(kNice, SCHED_IDLE) < idleBefore + idle ||
                               threadsAt(kNice, SCHED_OTHER) < normalBefore + 1);
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_EQ(threadsAt(kNice, SCHED_IDLE), idleBefore + 3);     // the idle-class workers
+  EXPECT_EQ(threadsAt(kNice, SCHED_IDLE), idleBefore + idle);  // the idle-class workers
   EXPECT_EQ(threadsAt(kNice, SCHED_OTHER), normalBefore + 1);  // the rescue worker
+}
+
+// Runs `body` with the calling thread's CPU affinity narrowed to its first CPU.
+template <typename Body>
+void onOneCore(Body body) {
+  cpu_set_t all;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof all, &all), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  int first = 0;
+  while (!CPU_ISSET(first, &all)) ++first;
+  CPU_SET(first, &one);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);
+  body();
+  ASSERT_EQ(::sched_setaffinity(0, sizeof all, &all), 0);
+}
+
+TEST(PasswordHasher, RunsNoMoreIdleWorkersThanCoresItMayUse) {
+  cpu_set_t all;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof all, &all), 0);
+  {
+    PasswordHasher hasher(PasswordCost::minimum(), {.threads = 64});
+    EXPECT_EQ(hasher.idleWorkers(), std::min(64u, static_cast<unsigned>(CPU_COUNT(&all))));
+  }
+  onOneCore([] {
+    PasswordHasher hasher(PasswordCost::minimum(), {.threads = 2});
+    EXPECT_EQ(hasher.idleWorkers(), 1u);
+    const auto hash = hasher.hash("one core");
+    ASSERT_TRUE(hash);
+    EXPECT_EQ(hasher.verify(*hash, "one core").verdict, PasswordHasher::Verdict::match);
+  });
+  PasswordHasher none(PasswordCost::minimum(), {.threads = 0});
+  EXPECT_EQ(none.idleWorkers(), 0u);
 }
 
 TEST(PasswordHasher, TheRescueWorkerTakesAJobNobodyElseReached) {
