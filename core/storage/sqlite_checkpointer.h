@@ -24,7 +24,7 @@
 namespace wind::storage {
 
 struct CheckpointLimits {
-  int threshold = 1000;  // WAL frames that start a checkpoint here (SQLite's default)
+  int threshold = 1000;  // WAL frames written that start a checkpoint here (SQLite's default)
   int limit = 10000;     // WAL frames at which the writer checkpoints itself
 };
 
@@ -39,8 +39,10 @@ class SqliteCheckpointer {
   SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
 
   // After each commit of the writer (writer thread): asks for a checkpoint
-  // when the WAL holds `threshold` frames; true when it holds `limit` (the
-  // writer checkpoints now). Never blocks.
+  // each time the WAL grew by `threshold` frames since the last request (or
+  // since it started over), and after every commit once it holds within
+  // `threshold` frames of `limit`; true when it holds `limit` (the writer
+  // checkpoints now). Never blocks.
   bool committed(int walFrames) noexcept;
 
   // Checkpoints finished on this thread (any thread; for tests).
@@ -51,6 +53,7 @@ class SqliteCheckpointer {
 
   SqliteConnection connection_;
   const CheckpointLimits limits_;
+  int requestedAt_ = 0;  // WAL frames at the last request; writer thread only
   std::atomic<bool> requested_{false};
   std::atomic<std::uint64_t> done_{0};
   std::mutex mutex_;
