@@ -84,6 +84,9 @@ int runSlowReader(const Options& options) {
   const double rate = options.number("rate", 10000);
   const double seconds = options.number("seconds", 5);
   const double floodRate = options.number("flood-rate", 2000);
+  // --control: the reader goes on reading in the second phase, so the
+  // change is what the order of the phases alone does (a control run).
+  const bool control = options.flag("control");
   Loop loop(options.text("url"));
   DmLoad load(users, loop, pairs);
   if (!load.connect(60)) return 1;
@@ -109,12 +112,14 @@ int runSlowReader(const Options& options) {
   };
   const Phase before = measure(load, rate, seconds, flood);
   const bool readerOpenBefore = reader.state() == WsConn::State::open;
-  reader.pauseReading(true);
+  if (!control) reader.pauseReading(true);
   nextFlood = nowNs();  // no catch-up burst for the drain between the phases
   const Phase during = measure(load, rate, seconds, flood);
-  // The reader's socket only reports the cut once we read what the kernel holds.
-  loop.resume(reader);
-  loop.runUntil([&] { return reader.state() != WsConn::State::open; }, nowNs() + 3'000'000'000);
+  if (!control) {
+    // The reader's socket only reports the cut once we read what the kernel holds.
+    loop.resume(reader);
+    loop.runUntil([&] { return reader.state() != WsConn::State::open; }, nowNs() + 3'000'000'000);
+  }
   Report report("slow-reader", options.text("label", options.text("url")));
   report.set("rate", rate, "msg/s");
   put(report, "before", before);
