@@ -93,9 +93,10 @@ struct SqliteOptions {
   // Told after each committed batch (statements, BEGIN..COMMIT time); for
   // metrics. Writer thread; must not block. May be empty.
   std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
-  // WAL frames at which a thread of its own checkpoints (copies the WAL into
-  // the database file), and at which the writer does it itself because
-  // that thread fell behind.
+  // Every `checkpointFrames` WAL frames written, a thread of its own
+  // checkpoints (copies the WAL into the database file); at
+  // `writerCheckpointFrames` in the WAL the writer does it itself, which is
+  // what lets the WAL start over under steady writes (sqlite_checkpointer.h).
   int checkpointFrames = 1000;
   int writerCheckpointFrames = 10000;
 };

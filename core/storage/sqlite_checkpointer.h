@@ -1,14 +1,15 @@
 #pragma once
 // Checkpoints an SQLite database in WAL mode on its own thread and
-// connection, so that the writer's commits never wait for one. SQLite's
-// automatic checkpoint runs inside the commit that crosses 1000 WAL frames:
-// it copies the pages into the database file and syncs both files, a stall
-// of 1–5 ms on this kind of machine every few hundred commits, which every
-// message queued behind that commit waits for. Here the writer's commit
-// only signals; a PASSIVE checkpoint here does not block the writer, and
-// the writer starts the WAL over once everything was copied. Should this
-// thread fall behind, the writer checkpoints itself at `limit` frames, as
-// before, so the WAL stays bounded.
+// connection, so that most of the writer's commits never wait for one.
+// SQLite's automatic checkpoint runs inside the commit that crosses 1000 WAL
+// frames: it copies the pages into the database file and syncs both files,
+// a stall of 1–5 ms on this kind of machine every few hundred commits, which
+// every message queued behind that commit waits for. Here the writer's
+// commit only signals; a PASSIVE checkpoint here does not block the writer.
+// SQLite starts the WAL over only when a write begins with everything
+// copied, which under steady writes this thread never achieves; so the
+// writer still checkpoints itself at `limit` frames, and the WAL stays
+// bounded, but finds little left to copy there.
 //
 // Owned by the SQLite database next to its writer; committed() is the
 // writer connection's WalHook (writer thread); the rest is internal.
