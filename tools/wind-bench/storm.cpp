@@ -36,6 +36,13 @@ void put(Report& report, const std::string& prefix, const Phase& phase) {
   report.set(prefix + "_lost", phase.lost);
 }
 
+// Both phases and the scenario's figure: how much the p99 moved.
+void putPhases(Report& report, const Phase& before, const Phase& during) {
+  put(report, "before", before);
+  put(report, "during", during);
+  report.set("p99_change_pct", before.p99 > 0 ? (during.p99 / before.p99 - 1) * 100 : 0, "%");
+}
+
 }  // namespace
 
 int runLoginStorm(const Options& options) {
@@ -69,9 +76,7 @@ int runLoginStorm(const Options& options) {
   const double stormSeconds = static_cast<double>(nowNs() - stormStart) / 1e9;
   Report report("login-storm", options.text("label", url));
   report.set("rate", rate, "msg/s");
-  put(report, "before", before);
-  put(report, "during", during);
-  report.set("p99_change_pct", before.p99 > 0 ? (during.p99 / before.p99 - 1) * 100 : 0, "%");
+  putPhases(report, before, during);
   report.set("logins_per_s", static_cast<double>(logins) / stormSeconds, "logins/s");
   report.set("login_failures", static_cast<double>(failures));
   report.print();
@@ -122,9 +127,7 @@ int runSlowReader(const Options& options) {
   }
   Report report("slow-reader", options.text("label", options.text("url")));
   report.set("rate", rate, "msg/s");
-  put(report, "before", before);
-  put(report, "during", during);
-  report.set("p99_change_pct", before.p99 > 0 ? (during.p99 / before.p99 - 1) * 100 : 0, "%");
+  putPhases(report, before, during);
   report.set("flooded_msgs", static_cast<double>(flooded));
   // A reader cut while it still read would be a server fault, not the bound.
   report.set("reader_open_while_reading", readerOpenBefore ? 1 : 0);
