@@ -37,6 +37,13 @@ class Connection {
   // lost PostgreSQL connection) took the batch's earlier units with it.
   virtual bool autocommit() const noexcept = 0;
 
+  // True when the engine itself undoes everything `sql` changed if `sql`
+  // fails inside an open transaction, and leaves that transaction usable
+  // (or ends it, which autocommit() then shows). The writer runs a unit of
+  // one such statement without a savepoint of its own. Called on the
+  // writer's thread before each one-statement unit; must be cheap.
+  virtual bool undoesFailedStatement(std::string_view sql) const noexcept = 0;
+
   // Names the database in messages (a path, or host/port/database; never a password).
   virtual const std::string& name() const noexcept = 0;
 };

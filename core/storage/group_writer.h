@@ -3,7 +3,9 @@
 // over one unit (statements) and either block until the transaction that
 // contains it committed (write) or are called back on the writer thread once
 // it did (writeAsync); the writer runs every queued unit inside one
-// transaction (Connection::begin … COMMIT), each unit under its own savepoint.
+// transaction (Connection::begin … COMMIT), each unit under its own savepoint
+// (none for a unit of one statement the engine undoes by itself on failure,
+// Connection::undoesFailedStatement).
 // The engine (SQLite or PostgreSQL) is behind the Connection interface.
 
 #include <chrono>

@@ -69,6 +69,24 @@ class GroupWriterTest : public ::testing::Test {
     while (writer.queuedUnits() < n) std::this_thread::yield();
   }
 
+  // Writes every unit from its own thread and lets them all into one batch.
+  static std::vector<WriteResult> writeInOneBatch(
+      GroupWriter& writer, const std::vector<std::vector<Statement>>& units) {
+    std::vector<std::future<WriteResult>> pending;
+    {
+      Hold hold(writer);
+      for (const auto& unit : units) {
+        pending.push_back(
+            std::async(std::launch::async, [&writer, &unit] { return writer.write(unit); }));
+      }
+      waitQueued(writer, units.size());
+      hold.release();
+    }
+    std::vector<WriteResult> results;
+    for (auto& result : pending) results.push_back(result.get());
+    return results;
+  }
+
   static std::vector<Statement> insert(std::int64_t k) {
     return {{"INSERT INTO t(k, v) VALUES (?, ?)", {k, "v" + std::to_string(k)}}};
   }
@@ -80,29 +98,73 @@ TEST_F(GroupWriterTest, OneBatchWithAFailingUnitCommitsTheOthers) {
   auto writer = makeWriter();
   ASSERT_TRUE(writer->write(insert(1)).ok());
 
-  const std::vector<std::vector<Statement>> units = {
-      insert(10),
-      {{"INSERT INTO t(k) VALUES (?)", {std::int64_t{11}}},
-       {"INSERT INTO t(k) VALUES (?)", {std::int64_t{1}}}},
-      insert(12),
-  };
-  std::vector<std::future<WriteResult>> results;
-  {
-    Hold hold(*writer);
-    for (const auto& unit : units) {
-      results.push_back(
-          std::async(std::launch::async, [&writer, &unit] { return writer->write(unit); }));
-    }
-    waitQueued(*writer, units.size());
-    hold.release();
-  }
-  EXPECT_TRUE(results[0].get().ok());
-  const WriteResult failed = results[1].get();
-  EXPECT_EQ(failed.error.kind, Kind::constraint);
-  EXPECT_TRUE(failed.changes.empty());
-  EXPECT_TRUE(results[2].get().ok());
+  const auto results =
+      writeInOneBatch(*writer, {
+                                   insert(10),
+                                   {{"INSERT INTO t(k) VALUES (?)", {std::int64_t{11}}},
+                                    {"INSERT INTO t(k) VALUES (?)", {std::int64_t{1}}}},
+                                   insert(12),
+                               });
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].error.kind, Kind::constraint);
+  EXPECT_TRUE(results[1].changes.empty());
+  EXPECT_TRUE(results[2].ok());
   EXPECT_EQ(count(), 3);
   EXPECT_EQ(count("k = 11"), 0);
+}
+
+// A unit of one statement runs without a savepoint where SQLite undoes the
+// statement by itself; under FAIL it would keep the rows written before the
+// failure, so there the savepoint stays.
+TEST_F(GroupWriterTest, AFailedOneStatementUnitLeavesNothingBehind) {
+  auto writer = makeWriter();
+  ASSERT_TRUE(writer->write(insert(1)).ok());
+  const auto results = writeInOneBatch(
+      *writer, {
+                   {{"INSERT INTO t(k) VALUES (20), (21), (?)", {std::int64_t{1}}}},
+                   {{"insert or fail into t(k) values (30), (31), (?)", {std::int64_t{1}}}},
+                   insert(12),
+               });
+  EXPECT_EQ(results[0].error.kind, Kind::constraint);
+  EXPECT_EQ(results[1].error.kind, Kind::constraint);
+  EXPECT_TRUE(results[2].ok());
+  EXPECT_EQ(count(), 2);
+  EXPECT_EQ(count("k >= 20"), 0);
+}
+
+TEST_F(GroupWriterTest, ATriggerThatFailsKeepsTheSavepoint) {
+  auto writer = makeWriter();
+  // Created through a unit: the writer's connection notices it.
+  const std::vector<Statement> trigger = {
+      {"CREATE TRIGGER no_99 AFTER INSERT ON t WHEN new.k = 99 "
+       "BEGIN SELECT RAISE(FAIL, 'no 99'); END",
+       {}}};
+  ASSERT_TRUE(writer->write(trigger).ok());
+  const auto results =
+      writeInOneBatch(*writer, {{{"INSERT INTO t(k) VALUES (98), (99)", {}}}, insert(12)});
+  EXPECT_EQ(results[0].error.kind, Kind::constraint);
+  EXPECT_TRUE(results[1].ok());
+  EXPECT_EQ(count(), 1);
+  EXPECT_EQ(count("k = 98"), 0);
+}
+
+TEST(SqliteConnectionTest, UndoesAFailedStatementUnlessFailIsAsked) {
+  testing::TempDir dir;
+  SqliteConnection connection({dir.file("s.db"), false, std::chrono::milliseconds(5000), false});
+  ASSERT_EQ(connection.exec("CREATE TABLE t(k INTEGER PRIMARY KEY); CREATE TABLE u(k)").kind,
+            Kind::none);
+  EXPECT_TRUE(connection.undoesFailedStatement("INSERT INTO t(k) VALUES (?)"));
+  EXPECT_FALSE(connection.undoesFailedStatement("INSERT OR FAIL INTO t(k) VALUES (?)"));
+  EXPECT_FALSE(connection.undoesFailedStatement("update or fail t set k = 2"));
+  EXPECT_FALSE(connection.undoesFailedStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN END"));
+  // Once migration text adds a trigger that may FAIL, no statement counts as undone.
+  ASSERT_EQ(
+      connection.exec("CREATE TRIGGER u_fail AFTER INSERT ON u BEGIN SELECT RAISE(FAIL, 'x'); END")
+          .kind,
+      Kind::none);
+  EXPECT_FALSE(connection.undoesFailedStatement("INSERT INTO t(k) VALUES (?)"));
+  ASSERT_EQ(connection.exec("DROP TRIGGER u_fail").kind, Kind::none);
+  EXPECT_TRUE(connection.undoesFailedStatement("INSERT INTO t(k) VALUES (?)"));
 }
 
 TEST_F(GroupWriterTest, StatementLimitSplitsBatchesWithoutLosingUnits) {

@@ -60,6 +60,10 @@ class PostgresConnection final : public Connection {
   // True when idle, and when the connection is lost (its transaction is gone).
   bool autocommit() const noexcept override;
 
+  // False: a failed statement aborts the whole PostgreSQL transaction, so
+  // every unit needs its savepoint.
+  bool undoesFailedStatement(std::string_view) const noexcept override { return false; }
+
   const std::string& name() const noexcept override { return options_.name; }
 
  private:

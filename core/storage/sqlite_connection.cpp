@@ -5,6 +5,7 @@
 #include <Poco/Exception.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <type_traits>
 
@@ -88,6 +89,18 @@ class ResetGuard {
 
 bool failed(const StorageError& error) noexcept { return error.kind != StorageError::Kind::none; }
 
+// Case-insensitive, as SQL keywords are; `upperWord` is in capitals. ASCII
+// only, without std::toupper's locale lookup per character.
+bool mentions(std::string_view sql, std::string_view upperWord) noexcept {
+  const auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
+  return std::search(sql.begin(), sql.end(), upperWord.begin(), upperWord.end(),
+                     [&](char a, char b) { return upper(a) == b; }) != sql.end();
+}
+
+constexpr const char* kFailTriggers =
+    "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%FAIL%' UNION ALL "
+    "SELECT 1 FROM sqlite_temp_master WHERE type = 'trigger' AND sql LIKE '%FAIL%'";
+
 }  // namespace
 
 StorageError::Kind errorKindOf(int sqliteCode) noexcept {
@@ -162,9 +175,10 @@ StorageError SqliteConnection::errorFrom(int code) const {
   return StorageError{errorKindOf(code), sqlite3_errmsg(db_)};
 }
 
-sqlite3_stmt* SqliteConnection::prepared(std::string_view sql, StorageError& error) noexcept {
+const SqliteConnection::Cached* SqliteConnection::prepared(std::string_view sql,
+                                                           StorageError& error) noexcept {
   try {
-    if (auto it = cache_.find(sql); it != cache_.end()) return it->second.get();
+    if (auto it = cache_.find(sql); it != cache_.end()) return &it->second;
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -184,7 +198,8 @@ sqlite3_stmt* SqliteConnection::prepared(std::string_view sql, StorageError& err
       return nullptr;
     }
     if (cache_.size() >= kMaxCachedStatements) cache_.clear();
-    return cache_.emplace(std::string(sql), std::move(statement)).first->second.get();
+    Cached cached{std::move(statement), mentions(sql, "FAIL"), mentions(sql, "TRIGGER")};
+    return &cache_.emplace(std::string(sql), std::move(cached)).first->second;
   } catch (const std::exception& e) {
     error = {StorageError::Kind::other, e.what()};
     return nullptr;
@@ -194,8 +209,9 @@ sqlite3_stmt* SqliteConnection::prepared(std::string_view sql, StorageError& err
 StorageError SqliteConnection::run(std::string_view sql, std::span<const Value> params,
                                    std::vector<Row>* rows, std::int64_t* changes) noexcept {
   StorageError error;
-  sqlite3_stmt* statement = prepared(sql, error);
-  if (statement == nullptr) return error;
+  const Cached* cached = prepared(sql, error);
+  if (cached == nullptr) return error;
+  sqlite3_stmt* statement = cached->statement.get();
   const ResetGuard reset(statement);
 
   if (static_cast<std::size_t>(sqlite3_bind_parameter_count(statement)) != params.size()) {
@@ -223,16 +239,20 @@ StorageError SqliteConnection::run(std::string_view sql, std::span<const Value> 
   } catch (const std::exception& e) {
     return {StorageError::Kind::other, e.what()};
   }
-  if (changes != nullptr) {
-    *changes = sqlite3_stmt_readonly(statement) != 0 ? 0 : sqlite3_changes64(db_);
-  }
+  const bool wrote = sqlite3_stmt_readonly(statement) == 0;
+  if (changes != nullptr) *changes = wrote ? sqlite3_changes64(db_) : 0;
+  if (wrote && cached->mentionsTrigger) lookUpFailTriggers();
   return {};
 }
 
 StorageError SqliteConnection::exec(const std::string& sql) noexcept {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
-  if (rc == SQLITE_OK) return {};
+  if (rc == SQLITE_OK) {
+    lookUpFailTriggers();
+    return {};
+  }
+  lookUpFailTriggers();
   StorageError error{errorKindOf(rc), message != nullptr ? message : sqlite3_errstr(rc)};
   sqlite3_free(message);
   if (error.kind == StorageError::Kind::none) error.kind = StorageError::Kind::other;
@@ -242,6 +262,22 @@ StorageError SqliteConnection::exec(const std::string& sql) noexcept {
 StorageError SqliteConnection::begin() noexcept { return run("BEGIN IMMEDIATE", {}, nullptr); }
 
 bool SqliteConnection::autocommit() const noexcept { return sqlite3_get_autocommit(db_) != 0; }
+
+bool SqliteConnection::undoesFailedStatement(std::string_view sql) const noexcept {
+  if (failTriggers_) return false;
+  // Every unit asks: the answer is kept with the prepared statement.
+  if (auto it = cache_.find(sql); it != cache_.end())
+    return !it->second.mentionsFail && !it->second.mentionsTrigger;
+  return !mentions(sql, "FAIL") && !mentions(sql, "TRIGGER");
+}
+
+void SqliteConnection::lookUpFailTriggers() noexcept {
+  // A statement of its own, outside the cache: this runs from within run().
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, kFailTriggers, -1, &raw, nullptr);
+  const StatementPtr statement(raw);
+  failTriggers_ = rc != SQLITE_OK || sqlite3_step(raw) != SQLITE_DONE;
+}
 
 void SqliteConnection::setWalHook(WalHook hook) {
   walHook_ = std::move(hook);

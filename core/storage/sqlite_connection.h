@@ -61,6 +61,14 @@ class SqliteConnection final : public Connection {
   // some errors, e.g. SQLITE_FULL; the writer checks this after a failure).
   bool autocommit() const noexcept override;
 
+  // SQLite rolls a failed statement back by itself under its default
+  // conflict resolution (ABORT), triggers included. Not under FAIL, which
+  // keeps the rows changed before the failure: false when `sql` mentions
+  // FAIL or TRIGGER, or when the schema holds a trigger that mentions FAIL
+  // (looked up when the connection opens, after every exec() and after a
+  // statement that mentions TRIGGER).
+  bool undoesFailedStatement(std::string_view sql) const noexcept override;
+
   // What to do after a commit on this connection: given the frames now in
   // the WAL, returns true to checkpoint here and now (what SQLite does by
   // itself at 1000 frames). Runs on the committing thread, after the write
@@ -84,8 +92,10 @@ class SqliteConnection final : public Connection {
 
   void configure(const ConnectionOptions& options);
   [[noreturn]] void fail(const std::string& what, int code) const;
-  sqlite3_stmt* prepared(std::string_view sql, StorageError& error) noexcept;
+  struct Cached;
+  const Cached* prepared(std::string_view sql, StorageError& error) noexcept;
   StorageError errorFrom(int code) const;
+  void lookUpFailTriggers() noexcept;
 
   std::string path_;
   // Declared before the cache: statements must be finalized before the
@@ -98,8 +108,16 @@ class SqliteConnection final : public Connection {
       return std::hash<std::string_view>{}(text);
     }
   };
-  std::unordered_map<std::string, StatementPtr, TextHash, std::equal_to<>> cache_;
+  // What is known of a statement's text, found once when it is prepared.
+  struct Cached {
+    StatementPtr statement;
+    bool mentionsFail = false;     // OR FAIL, RAISE(FAIL): a failure keeps earlier rows
+    bool mentionsTrigger = false;  // may change which triggers exist
+  };
+  std::unordered_map<std::string, Cached, TextHash, std::equal_to<>> cache_;
   WalHook walHook_;
+  // Until looked up, assume the worst: every unit keeps its savepoint.
+  bool failTriggers_ = true;
 };
 
 }  // namespace wind::storage
