@@ -133,6 +133,13 @@ void waitForTermination(const sigset_t& set, Poco::Logger& logger, admin::Reload
   }
 }
 
+// The writer runs a whole batch's completions before any event loop wakes
+// for what they posted (gateway::WakeBatch).
+void wakeLoopsOncePerBatch(const std::function<void()>& completeAll) {
+  const gateway::WakeBatch batch;
+  completeAll();
+}
+
 std::unique_ptr<storage::Database> openStorage(const config::Config& config,
                                                metrics::Registry& metrics) {
   if (config.storage.driver == config::StorageDriver::postgresql) {
@@ -141,6 +148,7 @@ std::unique_ptr<storage::Database> openStorage(const config::Config& config,
     options.password = storage::readPasswordFile(config.storage.passwordFile);
     options.readers = config.storage.readers;
     options.onCommit = admin::commitObserver(metrics);
+    options.completionScope = wakeLoopsOncePerBatch;
     return storage::openPostgres(options);
   }
   storage::SqliteOptions options;
@@ -148,6 +156,7 @@ std::unique_ptr<storage::Database> openStorage(const config::Config& config,
   options.synchronousFull = config.storage.synchronous == config::Synchronous::full;
   options.readers = config.storage.readers;
   options.onCommit = admin::commitObserver(metrics);
+  options.completionScope = wakeLoopsOncePerBatch;
   return storage::openSqlite(options);
 }
 

@@ -18,6 +18,10 @@
 namespace wind::gateway {
 namespace {
 
+// The outermost WakeBatch open on this thread, if any. Per thread by nature:
+// it marks a stretch of this thread's own calls, like a transaction scope.
+thread_local WakeBatch* currentWakeBatch = nullptr;
+
 constexpr std::uint64_t kWakeKey = 0;  // connection ids are never 0
 constexpr int kMaxEvents = 256;
 constexpr std::size_t kReadBufferBytes = 256 * 1024;
@@ -141,10 +145,35 @@ void EventLoop::enqueue(Task task) {
   }
   // The loop swaps the whole inbox out each iteration, so one wake-up per
   // empty-to-non-empty transition is enough.
-  if (wasEmpty) {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const auto written = ::write(wake_, &one, sizeof one);
+  if (!wasEmpty) return;
+  if (currentWakeBatch != nullptr) {
+    try {
+      currentWakeBatch->defer(*this);
+      return;
+    } catch (...) {
+      // Out of memory while noting the loop: wake it now.
+    }
   }
+  wake();
+}
+
+void EventLoop::wake() noexcept {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto written = ::write(wake_, &one, sizeof one);
+}
+
+WakeBatch::WakeBatch() noexcept : outer_(currentWakeBatch) {
+  if (outer_ == nullptr) currentWakeBatch = this;
+}
+
+WakeBatch::~WakeBatch() {
+  if (outer_ != nullptr) return;
+  currentWakeBatch = nullptr;
+  for (EventLoop* loop : loops_) loop->wake();
+}
+
+void WakeBatch::defer(EventLoop& loop) {
+  if (std::find(loops_.begin(), loops_.end(), &loop) == loops_.end()) loops_.push_back(&loop);
 }
 
 void EventLoop::run() {

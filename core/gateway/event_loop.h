@@ -28,6 +28,29 @@ class Logger;
 namespace wind::gateway {
 
 class Connection;
+class EventLoop;
+
+// Holds back, on the calling thread, the wake-ups that post(), send() and
+// adopt() owe to event loops until this scope ends; then each loop is woken
+// once. Nested scopes wake at the end of the outermost. For a thread that
+// posts a burst (the storage writer after a commit): without it each post
+// woke a loop that shares the poster's core, which then ran that one task
+// and slept again, two context switches per chat message. The loops posted
+// to must outlive the scope.
+class WakeBatch {
+ public:
+  WakeBatch() noexcept;
+  ~WakeBatch();
+  WakeBatch(const WakeBatch&) = delete;
+  WakeBatch& operator=(const WakeBatch&) = delete;
+
+ private:
+  friend class EventLoop;
+  void defer(EventLoop& loop);  // notes the loop once
+
+  WakeBatch* outer_;
+  std::vector<EventLoop*> loops_;
+};
 
 // The loop's clock; std::chrono::steady_clock::now unless a test injects one.
 using SteadyClock = std::function<SteadyTime()>;
@@ -111,8 +134,11 @@ class EventLoop {
     bool operator>(const Timer& other) const noexcept { return when > other.when; }
   };
 
+  friend class WakeBatch;
+
   void run();
   void enqueue(Task task);
+  void wake() noexcept;
   int pollTimeoutMs();
   void runInbox();
   void runTask(Task& task);

@@ -337,6 +337,34 @@ TEST_F(GatewayTest, PostedWorkRunsInOrder) {
   for (int i = 0; i < 200; ++i) ASSERT_EQ(receive(*socket).payload, std::to_string(i));
 }
 
+// The idle loop (no timers) sleeps in epoll_wait until something wakes it:
+// work posted inside a WakeBatch waits for the end of the outermost scope.
+TEST_F(GatewayTest, WorkPostedInAWakeBatchRunsWhenTheBatchEnds) {
+  startServer();
+  auto socket = connect();
+  const sdk::ConnectionId id = probe_.waitOpened(0);
+  std::atomic<int> ran{0};
+  const auto work = [&ran](int i) {
+    return [&ran, i](Link& link, ConnectionHandler&) {
+      ++ran;
+      link.sendText(std::to_string(i));
+    };
+  };
+  {
+    const WakeBatch outer;
+    gateway_->post(id, work(0));
+    {
+      const WakeBatch inner;
+      gateway_->post(id, work(1));
+    }
+    gateway_->send(id, "2");
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(ran.load(), 0);
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(receive(*socket).payload, std::to_string(i));
+  EXPECT_EQ(ran.load(), 2);
+}
+
 TEST_F(GatewayTest, UnknownIdsAreIgnored) {
   startServer();
   auto socket = connect();

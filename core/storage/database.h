@@ -16,6 +16,13 @@
 
 namespace wind::storage {
 
+// Wraps the completions of one committed batch (every writeAsync() done and
+// write() wake-up of it), on the writer thread: the server holds back the
+// event loops' wake-ups until the last one ran (gateway::WakeBatch), so that
+// a batch wakes each loop once rather than once per unit. Must call
+// `completeAll` exactly once.
+using CompletionScope = std::function<void(const std::function<void()>& completeAll)>;
+
 using sdk::Migration;
 using sdk::QueryResult;
 using sdk::Row;
@@ -93,6 +100,7 @@ struct SqliteOptions {
   // Told after each committed batch (statements, BEGIN..COMMIT time); for
   // metrics. Writer thread; must not block. May be empty.
   std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
+  CompletionScope completionScope;  // may be empty
   // Every `checkpointFrames` WAL frames written, a thread of its own
   // checkpoints (copies the WAL into the database file); at
   // `writerCheckpointFrames` in the WAL the writer does it itself, which is
@@ -118,6 +126,7 @@ struct PostgresOptions {
   std::chrono::microseconds maxBatchDelay{2000};
   std::size_t maxBatchStatements = 256;
   std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
+  CompletionScope completionScope;  // may be empty
 };
 
 // Connects the writer and `readers` reader connections and creates

@@ -178,13 +178,28 @@ void GroupWriter::failUnits(Units units, const StorageError& error) {
 }
 
 void GroupWriter::complete(Units units) noexcept {
-  for (const UnitPtr& unit : units) {
-    if (!unit->done) continue;
-    try {
-      unit->done(std::move(unit->result));
-    } catch (...) {
-      // A completion must not throw; one that does cannot stop the others.
+  // Each done() is taken out before it runs, so a second pass runs none twice.
+  const auto completeAll = [units] {
+    for (const UnitPtr& unit : units) {
+      if (!unit->done) continue;
+      const Completion done = std::move(unit->done);
+      unit->done = nullptr;
+      try {
+        done(std::move(unit->result));
+      } catch (...) {
+        // A completion must not throw; one that does cannot stop the others.
+      }
     }
+  };
+  if (!limits_.completionScope) {
+    completeAll();
+    return;
+  }
+  try {
+    limits_.completionScope(completeAll);
+  } catch (...) {
+    // The scope itself failed (out of memory): run what it did not.
+    completeAll();
   }
 }
 

@@ -32,6 +32,9 @@ struct BatchLimits {
   // Told after each committed batch: its statement count and the time from
   // BEGIN to the end of COMMIT. Writer thread; must not block. May be empty.
   std::function<void(std::size_t statements, std::chrono::microseconds duration)> onCommit;
+  // Runs `completeAll` (the done() of every unit of one batch) inside
+  // whatever scope the caller needs, on the writer thread; empty: as is.
+  CompletionScope completionScope;
 };
 
 class GroupWriter {
@@ -96,7 +99,7 @@ class GroupWriter {
   bool runUnit(Unit& unit);
   void requeueFront(std::span<UnitPtr> units);
   static void failUnits(Units units, const StorageError& error);
-  static void complete(Units units) noexcept;
+  void complete(Units units) noexcept;
 
   const BatchLimits limits_;
   std::mutex connectionMutex_;  // held by a batch or a migration

@@ -338,6 +338,29 @@ TEST_F(GroupWriterTest, AsyncAndBlockingUnitsShareOneBatch) {
   EXPECT_EQ(batches, std::vector<std::size_t>{3});
 }
 
+TEST_F(GroupWriterTest, OneScopeWrapsEveryCompletionOfABatch) {
+  std::vector<std::string> events;  // writer thread only, read after the destructor joined it
+  BatchLimits limits;
+  limits.completionScope = [&events](const std::function<void()>& completeAll) {
+    events.push_back("enter");
+    completeAll();
+    events.push_back("exit");
+  };
+  auto writer = makeWriter(limits);
+  {
+    Hold hold(*writer);
+    for (std::int64_t k = 1; k <= 3; ++k) {
+      writer->writeAsync(insert(k), [&events, k](WriteResult result) {
+        events.push_back((result.ok() ? "done " : "failed ") + std::to_string(k));
+      });
+    }
+    waitQueued(*writer, 3);
+    hold.release();
+  }
+  writer.reset();
+  EXPECT_EQ(events, (std::vector<std::string>{"enter", "done 1", "done 2", "done 3", "exit"}));
+}
+
 TEST_F(GroupWriterTest, DestructionCompletesEveryQueuedAsyncUnit) {
   auto writer = makeWriter();
   Completions completions;

@@ -39,14 +39,14 @@ class MigrationLock {
 class PostgresDatabase final : public PooledDatabase {
  public:
   PostgresDatabase(const PostgresOptions& options, const PostgresConnectionOptions& connection)
-      : PooledDatabase(
-            openWriter(connection),
-            BatchLimits{options.maxBatchDelay, options.maxBatchStatements, options.onCommit},
-            options.readers, [connection] {
-              PostgresConnectionOptions readOptions = connection;
-              readOptions.readOnly = true;
-              return std::make_unique<PostgresConnection>(readOptions);
-            }) {}
+      : PooledDatabase(openWriter(connection),
+                       BatchLimits{options.maxBatchDelay, options.maxBatchStatements,
+                                   options.onCommit, options.completionScope},
+                       options.readers, [connection] {
+                         PostgresConnectionOptions readOptions = connection;
+                         readOptions.readOnly = true;
+                         return std::make_unique<PostgresConnection>(readOptions);
+                       }) {}
 
   bool local() const noexcept override { return false; }
 

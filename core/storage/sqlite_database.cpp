@@ -13,15 +13,15 @@ namespace {
 class SqliteDatabase final : public PooledDatabase {
  public:
   explicit SqliteDatabase(const SqliteOptions& options)
-      : PooledDatabase(
-            openWriter(options),
-            BatchLimits{options.maxBatchDelay, options.maxBatchStatements, options.onCommit},
-            options.readers,
-            [&options] {
-              ConnectionOptions readOptions = connectionOptions(options);
-              readOptions.readOnly = true;
-              return std::make_unique<SqliteConnection>(readOptions);
-            }),
+      : PooledDatabase(openWriter(options),
+                       BatchLimits{options.maxBatchDelay, options.maxBatchStatements,
+                                   options.onCommit, options.completionScope},
+                       options.readers,
+                       [&options] {
+                         ConnectionOptions readOptions = connectionOptions(options);
+                         readOptions.readOnly = true;
+                         return std::make_unique<SqliteConnection>(readOptions);
+                       }),
         checkpointer_(connectionOptions(options),
                       CheckpointLimits{options.checkpointFrames, options.writerCheckpointFrames}) {
     withWriter([this](Connection& writer) {
