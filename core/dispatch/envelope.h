@@ -2,9 +2,10 @@
 // Parsing one WebSocket text message into its envelope (PROTOCOL.md §3):
 // {"type": <string>, "payload": <any>, "nonce": <string, optional>}.
 //
-// The message is scanned once by a strict RFC 8259 scanner that validates the
-// whole document and records the spans of the top-level members, so the
-// payload is handed on as its exact original text (the heartbeat echo keeps
+// The message is scanned once by the SDK's strict RFC 8259 reader
+// (wind/sdk/json_reader.h), which validates the whole document and records
+// the spans of the top-level members, so the payload is handed on as its
+// exact original text (the heartbeat echo keeps
 // number digits such as 1.50e+10). Pure functions; any thread.
 //
 // Rules:
@@ -25,9 +26,11 @@
 #include <string>
 #include <string_view>
 
+#include "wind/sdk/json_reader.h"
+
 namespace wind::dispatch {
 
-inline constexpr int kMaxDepth = 64;
+inline constexpr int kMaxDepth = sdk::json::kMaxDepth;
 inline constexpr std::size_t kMaxNonceCodePoints = 64;
 
 enum class EnvelopeError {

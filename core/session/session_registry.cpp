@@ -1,6 +1,7 @@
 #include "session/session_registry.h"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 
 namespace wind::session {
 
@@ -63,14 +64,19 @@ std::vector<sdk::UserId> SessionRegistry::users() const {
   return out;
 }
 
-std::vector<sdk::ConnectionId> SessionRegistry::connectionsOf(sdk::UserId user) const {
-  std::vector<sdk::ConnectionId> out;
+template <typename Out>
+void SessionRegistry::collectConnections(sdk::UserId user, Out& out) const {
   const Shard& shard = shardOf(user);
   std::lock_guard lock(shard.mutex);
   auto it = shard.byUser.find(sdk::value(user));
-  if (it == shard.byUser.end()) return out;
+  if (it == shard.byUser.end()) return;
   out.reserve(it->second.size());
   for (const Entry& entry : it->second) out.push_back(entry.connection);
+}
+
+std::vector<sdk::ConnectionId> SessionRegistry::connectionsOf(sdk::UserId user) const {
+  std::vector<sdk::ConnectionId> out;
+  collectConnections(user, out);
   return out;
 }
 
@@ -82,8 +88,10 @@ void SessionRegistry::sendToConnection(sdk::ConnectionId connection, std::string
 void SessionRegistry::sendToUser(sdk::UserId user, std::string frame,
                                  std::optional<sdk::ConnectionId> except) noexcept {
   try {
-    std::vector<sdk::ConnectionId> targets = connectionsOf(user);
-    if (except) std::erase(targets, *except);
+    // On the stack for the usual handful of devices: this runs for every chat message.
+    boost::container::small_vector<sdk::ConnectionId, 4> targets;
+    collectConnections(user, targets);
+    if (except) targets.erase(std::remove(targets.begin(), targets.end(), *except), targets.end());
     // The lock is released: Transport::send only queues, but a shard lock
     // held across it would still serialize unrelated senders.
     for (std::size_t i = 0; i < targets.size(); ++i) {

@@ -76,6 +76,9 @@ class SessionRegistry final : public Delivery, public auth::RevocationListener {
   static constexpr std::size_t kRememberedRevocations = 4096;
 
   bool recentlyRevoked(std::string_view tokenHash) const;
+  // Appends the authenticated connections of `user` to `out` (a vector-like container).
+  template <typename Out>
+  void collectConnections(sdk::UserId user, Out& out) const;
   void rememberRevoked(std::string_view tokenHash);
 
   Shard& shardOf(sdk::UserId user) noexcept { return shards_[sdk::value(user) % kShards]; }

@@ -89,7 +89,7 @@ void Chat::onFrame(const sdk::Request& request, sdk::Reply& reply) {
 
 void Chat::send(const Payload& payload, const sdk::Request& request, sdk::Reply& reply) {
   const sdk::RoomId room = roomOf(payload);
-  const std::string content = payload.requiredString("content");
+  std::string content = payload.requiredString("content");
   if (isBlank(content)) return;  // ignored by the protocol: nothing stored, nothing sent
   checkLength(content);
   const sdk::UserId peer = sdk::peerOf(room, request.user);
@@ -100,8 +100,8 @@ void Chat::send(const Payload& payload, const sdk::Request& request, sdk::Reply&
       throw RequestError(ErrorCode::forbidden, "you can only message friends");
     }
   }
-  const sdk::HistoryEntry message{
-      sdk::MessageId{host_.nextId()}, request.user, content, host_.nowMicros(), {}};
+  sdk::HistoryEntry message{
+      sdk::MessageId{host_.nextId()}, request.user, std::move(content), host_.nowMicros(), {}};
   // Stored before delivered: nothing goes out until the commit returned.
   // The handler does not wait for it; the answer continues on the storage
   // writer's thread. The connection's next chat frames start meanwhile
@@ -113,7 +113,7 @@ void Chat::send(const Payload& payload, const sdk::Request& request, sdk::Reply&
   const sdk::DeferredReply answer = reply.defer();
   const auto writeStart = std::chrono::steady_clock::now();
   store_.insertAsync(
-      message, sdk::orderedPair(request.user, peer),
+      std::move(message), sdk::orderedPair(request.user, peer),
       [this, answer, delivery = std::move(delivery), writeStart](sdk::WriteResult result) {
         if (!result.ok()) {
           answer.fail("storing a chat message failed: " + result.error.message);

@@ -42,20 +42,20 @@ std::vector<sdk::Migration> MessageStore::migrations() { return {{1, kSchema}}; 
 
 namespace {
 
-sdk::Statement insertStatement(const sdk::HistoryEntry& message, sdk::UserPair pair) {
+sdk::Statement insertStatement(sdk::HistoryEntry message, sdk::UserPair pair) {
   return {
       "INSERT INTO chat_messages (id, low_id, high_id, author_id, content, created_at) VALUES (?, "
       "?, ?, ?, ?, ?)",
       {idValue(message.id), idValue(pair.low), idValue(pair.high), idValue(message.author),
-       message.content, message.createdAt}};
+       std::move(message.content), message.createdAt}};
 }
 
 }  // namespace
 
-void MessageStore::insertAsync(const sdk::HistoryEntry& message, sdk::UserPair pair,
+void MessageStore::insertAsync(sdk::HistoryEntry message, sdk::UserPair pair,
                                std::function<void(sdk::WriteResult)> done) {
   std::vector<sdk::Statement> statements;
-  statements.push_back(insertStatement(message, pair));
+  statements.push_back(insertStatement(std::move(message), pair));
   storage_.writeAsync(std::move(statements), std::move(done));
 }
 

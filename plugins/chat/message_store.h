@@ -32,7 +32,7 @@ class MessageStore {
 
   // Stores `message`. Returns at once; `done` runs on the storage's writer thread once the
   // message is durably stored (or storing it failed): see sdk::Storage::writeAsync.
-  void insertAsync(const sdk::HistoryEntry& message, sdk::UserPair pair,
+  void insertAsync(sdk::HistoryEntry message, sdk::UserPair pair,
                    std::function<void(sdk::WriteResult)> done);
   // The message `id` if it belongs to `pair`.
   std::optional<StoredMessage> find(sdk::MessageId id, sdk::UserPair pair) const;

@@ -1,96 +1,65 @@
 #include "common/payload.h"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Handler.h>
-#include <Poco/JSON/Parser.h>
-
+#include <charconv>
 #include <limits>
 
 #include "wind/sdk/errors.h"
+#include "wind/sdk/json_reader.h"
 
 namespace wind::plugins {
 
 namespace {
 
+namespace json = sdk::json;
+using Kind = Payload::Member::Kind;
+
 [[noreturn]] void invalid(const std::string& reason) {
   throw sdk::RequestError(sdk::ErrorCode::invalidRequest, reason);
 }
 
-using Kind = Payload::Member::Kind;
+// A JSON number without fraction or exponent; beyond the int64 range it
+// saturates. nullopt for any other value.
+std::optional<std::int64_t> integerOf(std::string_view text) noexcept {
+  if (text.empty() || text.find_first_of(".eE") != std::string_view::npos) return std::nullopt;
+  const char first = text.front();
+  if (first != '-' && (first < '0' || first > '9')) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    return first == '-' ? std::numeric_limits<std::int64_t>::min()
+                        : std::numeric_limits<std::int64_t>::max();
+  }
+  return ec == std::errc{} && end == text.data() + text.size() ? std::optional(value)
+                                                               : std::nullopt;
+}
 
-// Poco's parser calls this for every token; it keeps the members at depth 1
-// of a root object and notes anything nested under a member as Kind::other.
-class TopLevelMembers final : public Poco::JSON::Handler {
- public:
-  explicit TopLevelMembers(Payload::Members& members) : members_(members) {}
+Payload::Member memberOf(std::string_view value) {
+  if (value.front() == '"') {
+    auto text = json::decodeString(value);
+    if (!text) invalid("payload holds an unpaired \\u surrogate escape");
+    return {Kind::string, std::move(*text), 0};
+  }
+  if (auto integer = integerOf(value)) return {Kind::integer, {}, *integer};
+  return {};
+}
 
-  bool rootIsObject() const noexcept { return rootIsObject_; }
+}  // namespace
 
-  void reset() override {
-    members_.clear();
-    depth_ = 0;
-    rootIsObject_ = false;
-  }
-  void startObject() override { open(true); }
-  void endObject() override { --depth_; }
-  void startArray() override { open(false); }
-  void endArray() override { --depth_; }
-  void key(const std::string& name) override {
-    if (depth_ == 1) key_ = name;
-  }
-  void null() override { set(Payload::Member{}); }
-  void value(int v) override { setInteger(v); }
-  void value(unsigned v) override { setInteger(v); }
-  void value(long v) override { setInteger(v); }
-  void value(unsigned long v) override {
-    setInteger(static_cast<std::int64_t>(
-        std::min<unsigned long>(v, std::numeric_limits<std::int64_t>::max())));
-  }
-  // JSON's true and false are no integers, nor are numbers with a fraction.
-  void value(bool) override { set(Payload::Member{}); }
-  void value(double) override { set(Payload::Member{}); }
-  void value(const std::string& text) override {
-    if (depth_ == 1) set(Payload::Member{Kind::string, text, 0});
-  }
-  Poco::Dynamic::Var asVar() const override { return {}; }
-  Poco::DynamicStruct asStruct() const override { return {}; }
-
- private:
-  void open(bool object) {
-    if (depth_ == 0) rootIsObject_ = object;
-    if (depth_ == 1) set(Payload::Member{});  // a nested object or array: Kind::other
-    ++depth_;
-  }
-  void setInteger(std::int64_t v) { set(Payload::Member{Kind::integer, {}, v}); }
-  void set(Payload::Member member) {
-    if (depth_ != 1) return;
+Payload::Payload(std::string_view text) {
+  // Handlers read a few members; most payloads have no more than this.
+  members_.reserve(4);
+  const bool object = json::forEachMember(text, [this](const json::RawMember& raw) {
+    auto key = json::decodeString(raw.key);
+    if (!key) invalid("payload holds an unpaired \\u surrogate escape");
+    Member member = memberOf(raw.value);
     for (auto& [name, existing] : members_) {
-      if (name == key_) {
+      if (name == *key) {
         existing = std::move(member);
         return;
       }
     }
-    members_.emplace_back(key_, std::move(member));
-  }
-
-  Payload::Members& members_;
-  std::string key_;
-  int depth_ = 0;
-  bool rootIsObject_ = false;
-};
-
-}  // namespace
-
-Payload::Payload(std::string_view json) {
-  Poco::SharedPtr<TopLevelMembers> handler = new TopLevelMembers(members_);
-  bool object = false;
-  try {
-    Poco::JSON::Parser parser(handler);
-    parser.parse(std::string(json));
-    object = handler->rootIsObject();
-  } catch (const Poco::Exception&) {
-    // The core already checked the envelope; a payload it could not parse is still a bad request.
-  }
+    members_.emplace_back(std::move(*key), std::move(member));
+  });
   if (!object) invalid("payload must be an object");
 }
 
@@ -111,7 +80,7 @@ std::optional<std::string> Payload::optionalString(const std::string& key) const
 std::string Payload::requiredString(const std::string& key) const {
   auto value = optionalString(key);
   if (!value) invalid("\"" + key + "\" is missing");
-  return *value;
+  return std::move(*value);
 }
 
 std::optional<std::int64_t> Payload::optionalInteger(const std::string& key) const {

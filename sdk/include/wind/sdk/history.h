@@ -43,13 +43,27 @@ class WIND_SDK_VISIBLE History {
 // {"type":kind,"id":…,"user_id":…,"chat_id":…,"content":…,"created_at":…}
 // plus "edited_at" when the entry was edited. `kind` is "send" or "edit".
 inline std::string toChatPayload(std::string_view kind, const HistoryEntry& entry, RoomId room) {
-  std::string out = "{\"type\":";
+  std::string out;
+  // Room for the fixed text, three ids, two times and a few escapes: one allocation.
+  out.reserve(192 + kind.size() + entry.content.size() + entry.content.size() / 8);
+  out += "{\"type\":";
   json::appendQuoted(out, kind);
-  out += ",\"id\":\"" + toString(entry.id) + "\",\"user_id\":\"" + toString(entry.author) +
-         "\",\"chat_id\":\"" + toString(room) + "\",\"content\":";
+  out += ",\"id\":\"";
+  appendTo(out, entry.id);
+  out += "\",\"user_id\":\"";
+  appendTo(out, entry.author);
+  out += "\",\"chat_id\":\"";
+  appendTo(out, room);
+  out += "\",\"content\":";
   json::appendQuoted(out, entry.content);
-  out += ",\"created_at\":\"" + time::formatMicros(entry.createdAt) + '"';
-  if (entry.editedAt) out += ",\"edited_at\":\"" + time::formatMicros(*entry.editedAt) + '"';
+  out += ",\"created_at\":\"";
+  time::appendMicros(out, entry.createdAt);
+  out += '"';
+  if (entry.editedAt) {
+    out += ",\"edited_at\":\"";
+    time::appendMicros(out, *entry.editedAt);
+    out += '"';
+  }
   out += '}';
   return out;
 }

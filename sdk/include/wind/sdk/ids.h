@@ -38,6 +38,14 @@ std::string toString(Id id) {
   return std::to_string(value(id));
 }
 
+// Appends the decimal form of `id` to `out`.
+template <typename Id>
+void appendTo(std::string& out, Id id) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value(id)).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
 // The DM room of two users (PROTOCOL.md §1): their ids XORed. Never a key on
 // its own: recover the peer with peerOf() and store under orderedPair().
 constexpr RoomId dmRoom(UserId a, UserId b) noexcept { return RoomId{value(a) ^ value(b)}; }

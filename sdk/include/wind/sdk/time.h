@@ -13,7 +13,9 @@ namespace wind::sdk::time {
 
 // Formats `micros` (UTC µs since 1970-01-01) as "YYYY-MM-DD HH:MM:SS.ffffff".
 // Years outside 0…9999 are not representable on the wire; they are clamped.
-inline std::string formatMicros(std::int64_t micros) {
+// Appends the wire form of `micros` to `out`; out-of-range values are
+// clamped to years 0000 and 9999.
+inline void appendMicros(std::string& out, std::int64_t micros) {
   using namespace std::chrono;
   constexpr std::int64_t kMin = -62167219200LL * 1000000;           // 0000-01-01 00:00:00
   constexpr std::int64_t kMax = 253402300799LL * 1000000 + 999999;  // 9999-12-31 23:59:59.999999
@@ -24,31 +26,29 @@ inline std::string formatMicros(std::int64_t micros) {
   const year_month_day date{day};
   const auto inDay = (point - day).count();  // 0 … 86'399'999'999
   const auto seconds = inDay / 1000000;
-  auto put = [](std::string& out, std::int64_t value, int width) {
-    std::string digits = std::to_string(value);
-    if (static_cast<int>(digits.size()) < width) out.append(width - digits.size(), '0');
-    out += digits;
+  // Every field is non-negative and fits its width after the clamp above.
+  char text[] = "0000-00-00 00:00:00.000000";
+  auto put = [&text](std::size_t end, std::int64_t value) {
+    for (std::size_t i = end; value > 0; value /= 10)
+      text[--i] = static_cast<char>('0' + value % 10);
   };
+  put(4, static_cast<int>(date.year()));
+  put(7, static_cast<unsigned>(date.month()));
+  put(10, static_cast<unsigned>(date.day()));
+  put(13, seconds / 3600);
+  put(16, seconds / 60 % 60);
+  put(19, seconds % 60);
+  put(26, inDay % 1000000);
+  out.append(text, sizeof text - 1);
+}
+
+inline std::string formatMicros(std::int64_t micros) {
   std::string out;
   out.reserve(26);
-  put(out, static_cast<int>(date.year()), 4);
-  out += '-';
-  put(out, static_cast<unsigned>(date.month()), 2);
-  out += '-';
-  put(out, static_cast<unsigned>(date.day()), 2);
-  out += ' ';
-  put(out, seconds / 3600, 2);
-  out += ':';
-  put(out, seconds / 60 % 60, 2);
-  out += ':';
-  put(out, seconds % 60, 2);
-  out += '.';
-  put(out, inDay % 1000000, 6);
+  appendMicros(out, micros);
   return out;
 }
 
-// Parses exactly "YYYY-MM-DD HH:MM:SS.ffffff" (26 characters, a real calendar
-// date, hours < 24, minutes and seconds < 60). Anything else: nullopt.
 inline std::optional<std::int64_t> parseMicros(std::string_view text) noexcept {
   using namespace std::chrono;
   constexpr std::string_view kShape = "dddd-dd-dd dd:dd:dd.dddddd";
