@@ -168,7 +168,7 @@ TEST(SqliteConnectionTest, UndoesAFailedStatementUnlessFailIsAsked) {
 }
 
 TEST_F(GroupWriterTest, StatementLimitSplitsBatchesWithoutLosingUnits) {
-  auto writer = makeWriter(BatchLimits{std::chrono::microseconds(2000), 3, {}});
+  auto writer = makeWriter(BatchLimits{std::chrono::microseconds(2000), 3, {}, {}});
   std::vector<std::future<WriteResult>> results;
   const std::vector<Statement> big = {
       {"INSERT INTO t(k) VALUES (?)", {std::int64_t{100}}},
@@ -312,11 +312,13 @@ TEST_F(GroupWriterTest, AsyncUnitsCompleteOnTheWriterThreadAfterTheirCommit) {
 TEST_F(GroupWriterTest, AsyncAndBlockingUnitsShareOneBatch) {
   std::vector<std::size_t> batches;
   std::mutex batchesMutex;
-  auto writer = makeWriter(BatchLimits{std::chrono::microseconds(2000), 256,
+  auto writer = makeWriter(BatchLimits{std::chrono::microseconds(2000),
+                                       256,
                                        [&](std::size_t statements, std::chrono::microseconds) {
                                          const std::lock_guard lock(batchesMutex);
                                          batches.push_back(statements);
-                                       }});
+                                       },
+                                       {}});
   Completions completions;
   const auto blockingUnit = insert(2);
   std::future<WriteResult> blocking;

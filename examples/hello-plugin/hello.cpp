@@ -1,6 +1,7 @@
 #include "hello.h"
 
 #include "wind/sdk/json.h"
+#include "wind/sdk/json_reader.h"
 
 namespace hello {
 
@@ -32,17 +33,13 @@ void Hello::onFrame(const wind::sdk::Request& request, wind::sdk::Reply& reply) 
 }
 
 std::string nameFrom(std::string_view payload) {
-  constexpr std::string_view kKey = "\"name\"";
-  const std::size_t key = payload.find(kKey);
-  if (payload.empty() || payload.front() != '{' || key == std::string_view::npos) return "world";
-  std::size_t pos = payload.find_first_not_of(" \t\r\n", key + kKey.size());
-  if (pos == std::string_view::npos || payload[pos] != ':') return "world";
-  pos = payload.find_first_not_of(" \t\r\n", pos + 1);
-  if (pos == std::string_view::npos || payload[pos] != '"') return "world";
-  const std::size_t end = payload.find_first_of("\"\\", pos + 1);
-  // Escaped names are not decoded here: fall back rather than mis-decode.
-  if (end == std::string_view::npos || payload[end] != '"' || end == pos + 1) return "world";
-  return std::string(payload.substr(pos + 1, end - pos - 1));
+  namespace json = wind::sdk::json;
+  std::string_view name;
+  const bool object = json::forEachMember(payload, [&name](const json::RawMember& member) {
+    if (json::keyIs(member.key, "name")) name = member.value;  // a later "name" wins
+  });
+  if (!object || name.size() < 3 || name.front() != '"') return "world";
+  return json::decodeString(name).value_or("world");
 }
 
 }  // namespace hello

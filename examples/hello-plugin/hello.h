@@ -28,9 +28,9 @@ class Hello final : public wind::sdk::PluginBase {
   std::string greeting_;
 };
 
-// The "name" string of a payload like {"name": "Ada"}; "world" when the
-// payload is not an object with a plain string "name". A real plugin would
-// use a JSON library; this one keeps the example dependency-free.
+// The "name" string of a payload like {"name": "Ada"}, decoded; "world" when
+// the payload is not an object with a non-empty string "name". Read with the
+// SDK's JSON reader (wind/sdk/json_reader.h).
 std::string nameFrom(std::string_view payload);
 
 }  // namespace hello

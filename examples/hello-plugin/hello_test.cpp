@@ -35,11 +35,20 @@ TEST(HelloPlugin, GreetsTheNamedUserWithTheConfiguredGreeting) {
   EXPECT_EQ(reply.frames()[0].payload, R"({"text":"Hi, Ada!","user":"42"})");
 }
 
-TEST(HelloPlugin, GreetsTheWorldWithoutAPlainName) {
+TEST(HelloPlugin, DecodesAnEscapedName) {
+  wind::sdk::testing::FakeHost host;
+  Hello plugin(greeting("Hi"), host);
+  wind::sdk::testing::FakeReply reply;
+  plugin.handle(helloRequest(R"({"name": "A\"d\u00e1"})"), reply);
+  ASSERT_EQ(reply.frames().size(), 1U);
+  EXPECT_EQ(reply.frames()[0].payload, "{\"text\":\"Hi, A\\\"d\xc3\xa1!\",\"user\":\"42\"}");
+}
+
+TEST(HelloPlugin, GreetsTheWorldWithoutAStringName) {
   wind::sdk::testing::FakeHost host;
   Hello plugin(greeting("Hello"), host);
   for (std::string_view payload :
-       {"null", "{}", R"({"name": 5})", R"({"name": "A\"da"})", R"(["name"])"}) {
+       {"null", "{}", R"({"name": 5})", R"({"name": ""})", R"({"name": "x")", R"(["name"])"}) {
     wind::sdk::testing::FakeReply reply;
     plugin.handle(helloRequest(payload), reply);
     ASSERT_EQ(reply.frames().size(), 1U) << payload;

@@ -39,8 +39,20 @@ TEST(Payload, EscapesAndUnicodeAreDecoded) {
 }
 
 TEST(Payload, IntegersBeyondInt64Saturate) {
-  const Payload p(R"({"n":18446744073709551615})");
+  const Payload p(R"({"n":18446744073709551615,"m":-99999999999999999999})");
   EXPECT_EQ(p.optionalInteger("n"), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(p.optionalInteger("m"), std::numeric_limits<std::int64_t>::min());
+}
+
+TEST(Payload, KeysWithEscapesAreDecoded) {
+  const Payload p(R"({"con\u0074ent":"x"})");
+  EXPECT_EQ(p.requiredString("content"), "x");
+}
+
+TEST(Payload, AnUnpairedSurrogateEscapeIs4000) {
+  EXPECT_EQ(codeOf([] { Payload{R"({"content":"\ud800"})"}; }), 4000);
+  EXPECT_EQ(codeOf([] { Payload{R"({"\udc00":"x"})"}; }), 4000);
+  EXPECT_EQ(codeOf([] { Payload{R"({"content":"\ud83d\ude00"})"}; }), 0);
 }
 
 TEST(Payload, WrongTypesAre4000) {

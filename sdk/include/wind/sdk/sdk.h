@@ -9,6 +9,7 @@
 #include "wind/sdk/host.h"
 #include "wind/sdk/ids.h"
 #include "wind/sdk/json.h"
+#include "wind/sdk/json_reader.h"
 #include "wind/sdk/plugin.h"
 #include "wind/sdk/settings.h"
 #include "wind/sdk/storage.h"
