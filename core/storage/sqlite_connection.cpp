@@ -248,11 +248,8 @@ StorageError SqliteConnection::run(std::string_view sql, std::span<const Value> 
 StorageError SqliteConnection::exec(const std::string& sql) noexcept {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
-  if (rc == SQLITE_OK) {
-    lookUpFailTriggers();
-    return {};
-  }
-  lookUpFailTriggers();
+  lookUpFailTriggers();  // migration text may have added or dropped one
+  if (rc == SQLITE_OK) return {};
   StorageError error{errorKindOf(rc), message != nullptr ? message : sqlite3_errstr(rc)};
   sqlite3_free(message);
   if (error.kind == StorageError::Kind::none) error.kind = StorageError::Kind::other;
