@@ -42,6 +42,8 @@ def main(path):
             add("storm: DM p99 during (ms)", row["during_p99_ms"])
             add("storm: DM p99 change (%)", row["p99_change_pct"])
             add("storm: logins/s", row["logins_per_s"])
+        elif row["scenario"] == "slow-reader" and row.get("control"):
+            add("slow reader control (never stops): DM p99 change (%)", row["p99_change_pct"])
         elif row["scenario"] == "slow-reader":
             add("slow reader: DM p99 before (ms)", row["before_p99_ms"])
             add("slow reader: DM p99 with it (ms)", row["during_p99_ms"])

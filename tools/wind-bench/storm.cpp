@@ -127,6 +127,7 @@ int runSlowReader(const Options& options) {
   }
   Report report("slow-reader", options.text("label", options.text("url")));
   report.set("rate", rate, "msg/s");
+  report.set("control", control ? 1 : 0);
   putPhases(report, before, during);
   report.set("flooded_msgs", static_cast<double>(flooded));
   // A reader cut while it still read would be a server fault, not the bound.
