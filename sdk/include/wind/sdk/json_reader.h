@@ -267,23 +267,25 @@ inline std::optional<std::string> decodeString(std::string_view literal) {
   std::string out;
   const std::string_view inner = literal.substr(1, literal.size() - 2);
   out.reserve(inner.size());
-  for (std::size_t i = 0; i < inner.size(); ++i) {
-    if (inner[i] != '\\') {
-      out.push_back(inner[i]);
-      continue;
-    }
-    const char kind = inner[++i];
+  std::size_t i = 0;
+  while (i < inner.size()) {
+    // The text up to the next escape goes over in one piece.
+    const std::size_t escape = inner.find('\\', i);
+    out.append(inner.substr(i, escape == std::string_view::npos ? escape : escape - i));
+    if (escape == std::string_view::npos) break;
+    i = escape + 1;
+    const char kind = inner[i++];
     if (kind != 'u') {
       out.push_back(detail::simpleEscape(kind));
       continue;
     }
-    std::uint32_t cp = detail::hex4(inner.substr(i + 1));
+    std::uint32_t cp = detail::hex4(inner.substr(i));
     i += 4;
     if (cp >= 0xDC00 && cp <= 0xDFFF) return std::nullopt;
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       // A high surrogate must be followed by an escaped low surrogate.
-      if (i + 6 >= inner.size() || inner[i + 1] != '\\' || inner[i + 2] != 'u') return std::nullopt;
-      const std::uint32_t low = detail::hex4(inner.substr(i + 3));
+      if (i + 6 > inner.size() || inner[i] != '\\' || inner[i + 1] != 'u') return std::nullopt;
+      const std::uint32_t low = detail::hex4(inner.substr(i + 2));
       if (low < 0xDC00 || low > 0xDFFF) return std::nullopt;
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
       i += 6;
