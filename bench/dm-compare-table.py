@@ -37,6 +37,8 @@ def main(path):
             add(f"DM at {rate} p50 (ms)", row["p50_ms"])
             add(f"DM at {rate} p99 (ms)", row["p99_ms"])
             add(f"DM at {rate} lost", row["lost"])
+        elif row["scenario"] == "login-storm" and row.get("control"):
+            add("storm control (no logins): DM p99 change (%)", row["p99_change_pct"])
         elif row["scenario"] == "login-storm":
             add("storm: DM p99 before (ms)", row["before_p99_ms"])
             add("storm: DM p99 during (ms)", row["during_p99_ms"])

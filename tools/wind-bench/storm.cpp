@@ -50,7 +50,10 @@ int runLoginStorm(const Options& options) {
   const int pairs = static_cast<int>(options.integer("pairs", 50));
   const double rate = options.number("rate", 10000);
   const double seconds = options.number("seconds", 5);
-  const int threads = static_cast<int>(options.integer("login-threads", 4));
+  // --control: no logins in the second phase, so the change is what the
+  // order of the phases alone does (a control run).
+  const bool control = options.flag("control");
+  const int threads = control ? 0 : static_cast<int>(options.integer("login-threads", 4));
   Loop loop(options.text("url"));
   DmLoad load(users, loop, pairs);
   if (!load.connect(60)) return 1;
@@ -76,6 +79,7 @@ int runLoginStorm(const Options& options) {
   const double stormSeconds = static_cast<double>(nowNs() - stormStart) / 1e9;
   Report report("login-storm", options.text("label", url));
   report.set("rate", rate, "msg/s");
+  report.set("control", control ? 1 : 0);
   putPhases(report, before, during);
   report.set("logins_per_s", static_cast<double>(logins) / stormSeconds, "logins/s");
   report.set("login_failures", static_cast<double>(failures));
