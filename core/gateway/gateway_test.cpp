@@ -337,12 +337,16 @@ TEST_F(GatewayTest, PostedWorkRunsInOrder) {
   for (int i = 0; i < 200; ++i) ASSERT_EQ(receive(*socket).payload, std::to_string(i));
 }
 
-// The idle loop (no timers) sleeps in epoll_wait until something wakes it:
-// work posted inside a WakeBatch waits for the end of the outermost scope.
+// An idle loop (no timers, nothing to read) sleeps in epoll_wait until
+// something wakes it: work posted inside a WakeBatch waits for the end of
+// the outermost scope. A loop still busy when the work arrives runs it on
+// its own, so the test first lets the loop finish every iteration it has.
 TEST_F(GatewayTest, WorkPostedInAWakeBatchRunsWhenTheBatchEnds) {
   startServer();
   auto socket = connect();
   const sdk::ConnectionId id = probe_.waitOpened(0);
+  EXPECT_EQ(echo(*socket, "idle next"), "idle next");
+  std::this_thread::sleep_for(200ms);
   std::atomic<int> ran{0};
   const auto work = [&ran](int i) {
     return [&ran, i](Link& link, ConnectionHandler&) {
