@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "fixture.h"
+#include "wind/sdk/abi.h"
 
 namespace wind::itest {
 namespace {
@@ -33,7 +34,8 @@ TEST(Cli, VersionNamesAbiAndFingerprint) {
   std::string out;
   EXPECT_EQ(ServerProcess::runTool({"--version"}, out), 0);
   EXPECT_TRUE(std::regex_search(out, std::regex("wind-server [0-9]+\\.[0-9]+\\.[0-9]+"))) << out;
-  EXPECT_NE(out.find("SDK ABI 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("SDK ABI " + std::to_string(wind::sdk::kAbiVersion)), std::string::npos)
+      << out;
   EXPECT_NE(out.find("fingerprint"), std::string::npos) << out;
 }
 

@@ -10,7 +10,7 @@
 
 namespace wind::sdk {
 
-inline constexpr std::uint32_t kAbiVersion = 3;
+inline constexpr std::uint32_t kAbiVersion = 4;
 inline constexpr const char* kSdkVersion = "0.1.0";
 
 #define WIND_SDK_STR2(x) #x
