@@ -33,12 +33,15 @@ std::optional<std::int64_t> integerOf(std::string_view text) noexcept {
                                                                : std::nullopt;
 }
 
+// A key or string value the reader passed on, decoded.
+std::string decoded(std::string_view literal) {
+  auto text = json::decodeString(literal);
+  if (!text) invalid("payload holds an unpaired \\u surrogate escape");
+  return std::move(*text);
+}
+
 Payload::Member memberOf(std::string_view value) {
-  if (value.front() == '"') {
-    auto text = json::decodeString(value);
-    if (!text) invalid("payload holds an unpaired \\u surrogate escape");
-    return {Kind::string, std::move(*text), 0};
-  }
+  if (value.front() == '"') return {Kind::string, decoded(value), 0};
   if (auto integer = integerOf(value)) return {Kind::integer, {}, *integer};
   return {};
 }
@@ -49,16 +52,15 @@ Payload::Payload(std::string_view text) {
   // Handlers read a few members; most payloads have no more than this.
   members_.reserve(4);
   const bool object = json::forEachMember(text, [this](const json::RawMember& raw) {
-    auto key = json::decodeString(raw.key);
-    if (!key) invalid("payload holds an unpaired \\u surrogate escape");
+    std::string key = decoded(raw.key);
     Member member = memberOf(raw.value);
     for (auto& [name, existing] : members_) {
-      if (name == *key) {
+      if (name == key) {
         existing = std::move(member);
         return;
       }
     }
-    members_.emplace_back(std::move(*key), std::move(member));
+    members_.emplace_back(std::move(key), std::move(member));
   });
   if (!object) invalid("payload must be an object");
 }
