@@ -198,7 +198,7 @@ const SqliteConnection::Cached* SqliteConnection::prepared(std::string_view sql,
       return nullptr;
     }
     if (cache_.size() >= kMaxCachedStatements) cache_.clear();
-    Cached cached{std::move(statement), mentions(sql, "FAIL"), mentions(sql, "TRIGGER")};
+    Cached cached{std::move(statement), mentionsOf(sql)};
     return &cache_.emplace(std::string(sql), std::move(cached)).first->second;
   } catch (const std::exception& e) {
     error = {StorageError::Kind::other, e.what()};
@@ -241,7 +241,7 @@ StorageError SqliteConnection::run(std::string_view sql, std::span<const Value> 
   }
   const bool wrote = sqlite3_stmt_readonly(statement) == 0;
   if (changes != nullptr) *changes = wrote ? sqlite3_changes64(db_) : 0;
-  if (wrote && cached->mentionsTrigger) lookUpFailTriggers();
+  if (wrote && cached->mentions.trigger) lookUpFailTriggers();
   return {};
 }
 
@@ -263,9 +263,13 @@ bool SqliteConnection::autocommit() const noexcept { return sqlite3_get_autocomm
 bool SqliteConnection::undoesFailedStatement(std::string_view sql) const noexcept {
   if (failTriggers_) return false;
   // Every unit asks: the answer is kept with the prepared statement.
-  if (auto it = cache_.find(sql); it != cache_.end())
-    return !it->second.mentionsFail && !it->second.mentionsTrigger;
-  return !mentions(sql, "FAIL") && !mentions(sql, "TRIGGER");
+  const auto it = cache_.find(sql);
+  const Mentions found = it != cache_.end() ? it->second.mentions : mentionsOf(sql);
+  return !found.fail && !found.trigger;
+}
+
+SqliteConnection::Mentions SqliteConnection::mentionsOf(std::string_view sql) noexcept {
+  return {mentions(sql, "FAIL"), mentions(sql, "TRIGGER")};
 }
 
 void SqliteConnection::lookUpFailTriggers() noexcept {

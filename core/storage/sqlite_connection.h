@@ -108,12 +108,16 @@ class SqliteConnection final : public Connection {
       return std::hash<std::string_view>{}(text);
     }
   };
-  // What is known of a statement's text, found once when it is prepared.
+  // What a statement's text mentions, found once when it is prepared.
+  struct Mentions {
+    bool fail = false;     // OR FAIL, RAISE(FAIL): a failure keeps earlier rows
+    bool trigger = false;  // may change which triggers exist
+  };
   struct Cached {
     StatementPtr statement;
-    bool mentionsFail = false;     // OR FAIL, RAISE(FAIL): a failure keeps earlier rows
-    bool mentionsTrigger = false;  // may change which triggers exist
+    Mentions mentions;
   };
+  static Mentions mentionsOf(std::string_view sql) noexcept;
   std::unordered_map<std::string, Cached, TextHash, std::equal_to<>> cache_;
   WalHook walHook_;
   // Until looked up, assume the worst: every unit keeps its savepoint.
