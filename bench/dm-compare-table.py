@@ -9,6 +9,16 @@ import sys
 from collections import defaultdict
 
 
+# wind-bench's before/during scenarios: their row name, what the second phase
+# is called, their one figure beyond the p99 rows (label, key), and the name
+# of their control run's row.
+DISTURBANCES = {
+    "login-storm": ("storm", "during", ("logins/s", "logins_per_s"), "storm control (no logins)"),
+    "slow-reader": ("slow reader", "with it", ("cut", "reader_cut"),
+                    "slow reader control (never stops)"),
+}
+
+
 def main(path):
     values = defaultdict(lambda: defaultdict(list))  # figure -> server -> [values]
     servers = []
@@ -37,20 +47,15 @@ def main(path):
             add(f"DM at {rate} p50 (ms)", row["p50_ms"])
             add(f"DM at {rate} p99 (ms)", row["p99_ms"])
             add(f"DM at {rate} lost", row["lost"])
-        elif row["scenario"] == "login-storm" and row.get("control"):
-            add("storm control (no logins): DM p99 change (%)", row["p99_change_pct"])
-        elif row["scenario"] == "login-storm":
-            add("storm: DM p99 before (ms)", row["before_p99_ms"])
-            add("storm: DM p99 during (ms)", row["during_p99_ms"])
-            add("storm: DM p99 change (%)", row["p99_change_pct"])
-            add("storm: logins/s", row["logins_per_s"])
-        elif row["scenario"] == "slow-reader" and row.get("control"):
-            add("slow reader control (never stops): DM p99 change (%)", row["p99_change_pct"])
-        elif row["scenario"] == "slow-reader":
-            add("slow reader: DM p99 before (ms)", row["before_p99_ms"])
-            add("slow reader: DM p99 with it (ms)", row["during_p99_ms"])
-            add("slow reader: DM p99 change (%)", row["p99_change_pct"])
-            add("slow reader: cut", row["reader_cut"])
+        elif row["scenario"] in DISTURBANCES:
+            name, during, (figure, key), control = DISTURBANCES[row["scenario"]]
+            if row.get("control"):
+                add(f"{control}: DM p99 change (%)", row["p99_change_pct"])
+            else:
+                add(f"{name}: DM p99 before (ms)", row["before_p99_ms"])
+                add(f"{name}: DM p99 {during} (ms)", row["during_p99_ms"])
+                add(f"{name}: DM p99 change (%)", row["p99_change_pct"])
+                add(f"{name}: {figure}", row[key])
         else:
             continue
         pending[label] = row
